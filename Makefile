@@ -1,0 +1,54 @@
+# The course's two commands (see README):  make lab   |   make test
+# Everything else here is what those two need, plus maintainer commands.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PORT ?= 8888
+ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
+START := notebooks/00_start_here.ipynb
+# Offline by default: never wait for a model hub.
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+export HF_HUB_DISABLE_TELEMETRY := 1
+
+.PHONY: lab test setup release check-release bench clean-venv
+
+setup: $(STAMP)
+
+# One pinned list (binder/requirements.txt) for local setup, CI and Binder. torch is installed first so
+# that nothing pulls a CUDA build; locally the CPU wheel lies on the machine, so the line naming the
+# pytorch CPU index (for Binder) is dropped. llama.cpp compiles once (~4 min on 2 cores); pip caches it.
+$(STAMP): binder/requirements.txt binder/requirements-nodeps.txt pyproject.toml
+	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required, found " + sys.version.split()[0]'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --disable-pip-version-check -q "$$(grep -E '^torch==' binder/requirements.txt)"
+	grep -v -- '--extra-index-url' binder/requirements.txt > $(VENV)/requirements.local.txt
+	$(BIN)/pip install --disable-pip-version-check -q -r $(VENV)/requirements.local.txt
+	$(BIN)/pip install --disable-pip-version-check -q --no-deps -r binder/requirements-nodeps.txt
+	$(BIN)/pip install --disable-pip-version-check -q --no-deps --no-build-isolation -e .
+	$(BIN)/python -m aisd.setup_check
+	touch $(STAMP)
+
+# Opens JupyterLab on the start notebook (student mode: nbgrader's instructor panels are off).
+lab: $(STAMP)
+	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.port=$(PORT) $(ROOT_FLAG) \
+	  --LabApp.default_url=/lab/tree/$(START) --ServerApp.root_dir=$(CURDIR)
+
+# The whole test suite (CI runs this through .ci/run).
+test: $(STAMP)
+	$(BIN)/python -m aisd.testrun
+
+# Regenerate notebooks/ (student versions) from solutions/ with nbgrader generate_assignment.
+release: $(STAMP)
+	$(BIN)/aisd release
+
+check-release: $(STAMP)
+	$(BIN)/aisd release --check
+
+bench: $(STAMP)
+	$(BIN)/aisd bench notebooks
+
+clean-venv:
+	rm -rf $(VENV)

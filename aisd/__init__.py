@@ -1,0 +1,21 @@
+"""aisd: the shared code of the AI System Design Workbook.
+
+Notebooks import what they need from the modules here, one idea per module:
+
+- ``aisd.paths``      where the course's folders and the per-user state live
+- ``aisd.notebook``   reading nbgrader notebooks (grade cells, exercises)
+- ``aisd.release``    solutions/ -> notebooks/ with nbgrader generate_assignment
+- ``aisd.selfcheck``  grade one notebook against the full tests (``aisd check``)
+- ``aisd.classgrade`` grade a class's submissions (``aisd grade``)
+
+Importing the package sets the offline switches of the Hugging Face libraries, so a model
+load never waits ~75 s for a hub it cannot reach. A learner opts into the network explicitly.
+"""
+import os as _os
+
+for _name in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE"):
+    _os.environ.setdefault(_name, "1")
+_os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
+_os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+__version__ = "0.1.0"
