@@ -38,7 +38,8 @@ lab: $(STAMP)
 
 # The whole test suite (CI runs this through .ci/run).
 test: $(STAMP)
-	$(BIN)/python -m aisd.testrun
+	$(BIN)/python -m pytest -n 2 --dist loadfile --nbval-lax --nbval-current-env --nbval-cell-timeout=300 \
+	  tests solutions
 
 # Regenerate notebooks/ (student versions) from solutions/ with nbgrader generate_assignment.
 release: $(STAMP)

@@ -38,6 +38,7 @@ class Report:
     assignment: str
     rows: list[Row] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    executed: object = None   # the notebook as nbgrader executed it (outputs included)
 
     @property
     def autograded(self) -> list[Row]:
@@ -54,6 +55,11 @@ class Report:
     @property
     def all_passed(self) -> bool:
         return bool(self.autograded) and all(r.passed for r in self.autograded)
+
+    def exercise_points(self, exercise: str) -> tuple[float, float]:
+        """(points earned, points possible) over the autograded test cells of one exercise."""
+        rows = [r for r in self.autograded if r.exercise == exercise]
+        return sum(r.points for r in rows), sum(r.max_points for r in rows)
 
     def table(self) -> str:
         lines = [f"Self-check of {self.assignment} (hidden tests included)", ""]
@@ -82,6 +88,8 @@ def first_problem(cell) -> str:
             text = f"{out.get('ename')}: {value[0]}" if value else out.get("ename", "error")
             if out.get("ename") == "NotImplementedError":
                 text = "not answered yet (the stub still raises NotImplementedError)"
+            if out.get("ename") in ("KeyboardInterrupt", "CellTimeoutError"):
+                text = "stopped at the cell time limit (an infinite loop, or far too slow?)"
             return text[:300]
         if out.get("output_type") == "stream" and out.get("name") == "stderr":
             first = (out.get("text") or "").strip().splitlines()
@@ -146,7 +154,7 @@ def check(notebook: str | Path, assignment: str | None = None, cell_timeout: int
                                 + explain_failure(result.output, cell_timeout))
         scores = course.grades(assignment, STUDENT)
         executed = read(graded)
-    report = Report(assignment)
+    report = Report(assignment, executed=executed)
     cells_by_id = {c.get("metadata", {}).get("nbgrader", {}).get("grade_id"): c for c in executed.cells}
     for cell in graded_cells(solution_nb):
         score, max_score = scores.get(cell.grade_id, (0.0, cell.points))
@@ -167,6 +175,9 @@ def explain_failure(output: str, cell_timeout: int) -> str:
     if any("CellTimeoutError" in ln or "timed out" in ln.lower() for ln in lines):
         return (f"A cell ran longer than {cell_timeout} s (an infinite loop?) and was stopped. "
                 "Fix that cell and check again.")
+    if any("DeadKernelError" in ln for ln in lines):
+        return ("The Python kernel died while running this notebook (a cell exited the process, ran out "
+                "of memory or crashed). Run it from a fresh kernel in JupyterLab to find that cell.")
     if any("missing" in ln.lower() and "cell" in ln.lower() for ln in lines):
         return ("A graded cell is missing from the notebook (deleted?). "
                 "Copy it back from notebooks/ in the course repository.\n" + "\n".join(lines[-5:]))
