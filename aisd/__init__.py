@@ -7,6 +7,11 @@ Notebooks import what they need from the modules here, one idea per module:
 - ``aisd.release``    solutions/ -> notebooks/ with nbgrader generate_assignment
 - ``aisd.selfcheck``  grade one notebook against the full tests (``aisd check``)
 - ``aisd.classgrade`` grade a class's submissions (``aisd grade``)
+- ``aisd.llm``        an ``openai.OpenAI`` client for the local LLM server (or a provider you opt into)
+- ``aisd.embeddings`` the bundled MiniLM sentence embeddings, with a persistent cache
+- ``aisd.usage``      the ledger of LLM calls, and what they would cost on hosted models
+- ``aisd.tokens``     token counts for text not sent yet (capacity planning)
+- ``aisd.runtime_bench`` ``aisd bench runtime``: the runtime measured on this machine
 
 Importing the package sets the offline switches of the Hugging Face libraries, so a model
 load never waits ~75 s for a hub it cannot reach. A learner opts into the network explicitly.
