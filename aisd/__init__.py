@@ -12,6 +12,12 @@ Notebooks import what they need from the modules here, one idea per module:
 - ``aisd.usage``      the ledger of LLM calls, and what they would cost on hosted models
 - ``aisd.tokens``     token counts for text not sent yet (capacity planning)
 - ``aisd.runtime_bench`` ``aisd bench runtime``: the runtime measured on this machine
+- ``aisd.requirements`` requirements as data, and the clarifying questions an interviewer expects
+- ``aisd.estimate``   reference answers for back-of-envelope estimates
+- ``aisd.design``     a design as nodes and edges: a Mermaid diagram and an interviewer's review
+- ``aisd.corpus``     the documentation corpus (Python's own reference topics) as passages
+- ``aisd.retrieval``  chunking, BM25, FAISS, hybrid fusion, re-ranking, metrics, ``aisd eval-retrieval``
+- ``aisd.rag``        generation with citations, groundedness, abstention, response caches
 
 Importing the package sets the offline switches of the Hugging Face libraries, so a model
 load never waits ~75 s for a hub it cannot reach. A learner opts into the network explicitly.
