@@ -13,7 +13,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export HF_HUB_DISABLE_TELEMETRY := 1
 
-.PHONY: lab test setup release check-release bench clean-venv
+.PHONY: lab lab-instructor test setup release check-release bench clean-venv
 
 setup: $(STAMP)
 
@@ -31,15 +31,22 @@ $(STAMP): binder/requirements.txt binder/requirements-nodeps.txt pyproject.toml
 	$(BIN)/python -m aisd.setup_check
 	touch $(STAMP)
 
-# Opens JupyterLab on the start notebook (student mode: nbgrader's instructor panels are off).
+# Opens JupyterLab on the start notebook in student mode (nbgrader's instructor panels off, the
+# Validate button on; no news pop-up), as on Binder. See binder/jupyter/README.md.
 lab: $(STAMP)
-	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.port=$(PORT) $(ROOT_FLAG) \
-	  --LabApp.default_url=/lab/tree/$(START) --ServerApp.root_dir=$(CURDIR)
+	JUPYTER_CONFIG_PATH=$(CURDIR)/binder/jupyter/student $(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 \
+	  --ServerApp.port=$(PORT) $(ROOT_FLAG) --LabApp.default_url=/lab/tree/$(START) \
+	  --ServerApp.root_dir=$(CURDIR) --LabApp.app_settings_dir=$(CURDIR)/binder/jupyter/settings
 
 # The whole test suite (CI runs this through .ci/run).
+# Tests keep their own state dir (LLM server, caches) so they never touch a learner's; its server is
+# stopped at the end whatever the result.
+TEST_HOME := $(CURDIR)/.test-home
 test: $(STAMP)
+	export AISD_HOME=$(TEST_HOME); status=0; \
 	$(BIN)/python -m pytest -n 2 --dist loadfile --nbval-lax --nbval-current-env --nbval-cell-timeout=300 \
-	  tests solutions
+	  tests solutions || status=$$?; \
+	$(BIN)/aisd llm stop >/dev/null 2>&1 || true; exit $$status
 
 # Regenerate notebooks/ (student versions) from solutions/ with nbgrader generate_assignment.
 release: $(STAMP)
@@ -53,3 +60,14 @@ bench: $(STAMP)
 
 clean-venv:
 	rm -rf $(VENV)
+
+# JupyterLab for the instructor, in the nbgrader course directory autograder/course (kept between runs:
+# it holds the gradebook). nbgrader's panels are all on: Nbgrader > Formgrader lists the assignments.
+# source/ is refreshed from solutions/ (the single source of truth) and each assignment generated.
+lab-instructor: $(STAMP)
+	$(BIN)/python -c 'from aisd.course import Course; from aisd.paths import assignment_names; \
+	  c = Course("autograder/course"); [c.add_source(n) for n in assignment_names()]; \
+	  bad = [n for n in assignment_names() if not c.generate(n).ok]; assert not bad, f"generate failed: {bad}"'
+	cd autograder/course && $(CURDIR)/$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.port=$(PORT) \
+	  $(ROOT_FLAG) --ServerApp.root_dir=$(CURDIR)/autograder/course \
+	  --LabApp.app_settings_dir=$(CURDIR)/binder/jupyter/settings
