@@ -270,4 +270,26 @@ def semantic_lookup(query_vec, entries, threshold, ttl, now):
     return max(fresh, key=lambda e: float(np.dot(query_vec, e["vector"])))["response"]
 ''',
     },
+    "precision_at_k": {
+        "divides by the number retrieved, not by k": '''
+def precision_at_k(retrieved, relevant, k):
+    relevant = set(relevant)
+    top = retrieved[:k]
+    return sum(1 for d in top if d in relevant) / max(len(top), 1)
+''',
+        "divides by the number of relevant ids (that is recall)": '''
+def precision_at_k(retrieved, relevant, k):
+    relevant = set(relevant)
+    return sum(1 for d in retrieved[:k] if d in relevant) / max(len(relevant), 1)
+''',
+        "off by one: looks at k + 1 positions": '''
+def precision_at_k(retrieved, relevant, k):
+    relevant = set(relevant)
+    return sum(1 for d in retrieved[:k + 1] if d in relevant) / k
+''',
+        "returns a constant": '''
+def precision_at_k(retrieved, relevant, k):
+    return 0.5
+''',
+    },
 }
