@@ -89,7 +89,9 @@ def binder_env(tmp_path_factory):
     postbuild = _run(["bash", "binder/postBuild"], cwd=repo, env=env, timeout=600)
     timings["binder/postBuild"] = time.perf_counter() - started
     print("binder replay timings (s):", {k: round(v, 1) for k, v in timings.items()})
-    return {"repo": repo, "venv": venv, "env": env, "timings": timings, "postbuild": postbuild}
+    yield {"repo": repo, "venv": venv, "env": env, "timings": timings, "postbuild": postbuild}
+    # Notebooks run in this environment start an LLM server in its state dir: stop it with the fixture.
+    subprocess.run([venv / "bin" / "aisd", "llm", "stop"], cwd=repo, env=env, capture_output=True, timeout=60)
 
 
 def _in_env(binder_env, *args, timeout=600) -> str:
