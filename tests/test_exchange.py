@@ -21,8 +21,17 @@ ASSIGNMENT = "00_start_here"
 
 
 def student_cmd(home: Path, exchange: Path, *args: str) -> str:
+    """An nbgrader command run as that student: own HOME and user name, as on a shared JupyterHub.
+
+    nbgrader keeps each user's submissions in a cache under HOME; with one HOME for both students,
+    fetch_feedback hands alice bob's feedback too (seen in a CI run before this was fixed).
+    """
     cmd = [sys.executable, "-m", "nbgrader", *args, "--course=aisd", f"--Exchange.root={exchange}"]
-    proc = subprocess.run(cmd, cwd=home, env=nbgrader_env(), capture_output=True, text=True, timeout=120)
+    env = nbgrader_env()
+    for name in ("JUPYTER_DATA_DIR", "JUPYTER_CONFIG_DIR", "JUPYTER_RUNTIME_DIR"):
+        env.pop(name, None)
+    env.update(HOME=str(home), USER=home.name, LOGNAME=home.name)
+    proc = subprocess.run(cmd, cwd=home, env=env, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, f"{' '.join(args)} failed:\n{proc.stdout}{proc.stderr}"
     return proc.stdout + proc.stderr
 
@@ -78,7 +87,11 @@ def test_release_fetch_submit_collect_autograde_feedback(tmp_path):
         home = tmp_path / student
         student_cmd(home, exchange, "fetch_feedback", ASSIGNMENT, f"--student={student}")
         html = list(home.rglob("feedback/*/*.html"))
-        assert html, f"{student} received no feedback"
+        assert len(html) == 1, f"{student} should receive exactly their own feedback, got {html}"
         text = html[0].read_text()
-        assert "_sk_cosine" not in text, f"{student}'s feedback shows the hidden tests"
+        if student == "alice":   # a passing hidden test cell shows nothing of the hidden part
+            assert "_sk_cosine" not in text, f"{student}'s feedback shows the hidden tests"
+            assert "most recent call last" not in text, "alice solved the notebook: her feedback should show no error"
+        else:                    # nbgrader shows a failing cell's traceback, so only check it is bob's
+            assert "most recent call last" in text and "NotImplementedError" in text, "bob handed in a blank notebook: his feedback should show the stub error"
         assert "test_cosine_similarity" in text or "cosine_similarity" in text
