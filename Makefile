@@ -8,10 +8,6 @@ STAMP := $(VENV)/.installed
 PORT ?= 8888
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 START := notebooks/00_start_here.ipynb
-# Offline by default: never wait for a model hub.
-export HF_HUB_OFFLINE := 1
-export TRANSFORMERS_OFFLINE := 1
-export HF_HUB_DISABLE_TELEMETRY := 1
 
 .PHONY: lab lab-instructor test setup release check-release bench clean-venv
 
@@ -28,7 +24,7 @@ $(STAMP): binder/requirements.txt binder/requirements-nodeps.txt pyproject.toml
 	$(BIN)/pip install --disable-pip-version-check -q -r $(VENV)/requirements.local.txt
 	$(BIN)/pip install --disable-pip-version-check -q --no-deps -r binder/requirements-nodeps.txt
 	$(BIN)/pip install --disable-pip-version-check -q --no-deps --no-build-isolation -e .
-	$(BIN)/python -m aisd.setup_check
+	$(BIN)/python -m aisd.runtime.setup_check
 	touch $(STAMP)
 
 # Opens JupyterLab on the start notebook in student mode (nbgrader's instructor panels off, the
@@ -45,7 +41,7 @@ TEST_HOME := $(CURDIR)/.test-home
 test: $(STAMP)
 	export AISD_HOME=$(TEST_HOME); status=0; \
 	$(BIN)/python -m pytest -n 2 --dist loadfile --nbval-lax --nbval-current-env --nbval-cell-timeout=300 \
-	  tests solutions || status=$$?; \
+	  --doctest-modules tests aisd solutions || status=$$?; \
 	$(BIN)/aisd llm stop >/dev/null 2>&1 || true; exit $$status
 
 # Regenerate notebooks/ (student versions) from solutions/ with nbgrader generate_assignment.
@@ -65,9 +61,7 @@ clean-venv:
 # it holds the gradebook). nbgrader's panels are all on: Nbgrader > Formgrader lists the assignments.
 # source/ is refreshed from solutions/ (the single source of truth) and each assignment generated.
 lab-instructor: $(STAMP)
-	$(BIN)/python -c 'from aisd.course import Course; from aisd.paths import assignment_names; \
-	  c = Course("autograder/course"); [c.add_source(n) for n in assignment_names()]; \
-	  bad = [n for n in assignment_names() if not c.generate(n).ok]; assert not bad, f"generate failed: {bad}"'
+	$(BIN)/aisd course-dir --course autograder/course
 	cd autograder/course && $(CURDIR)/$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.port=$(PORT) \
 	  $(ROOT_FLAG) --ServerApp.root_dir=$(CURDIR)/autograder/course \
 	  --LabApp.app_settings_dir=$(CURDIR)/binder/jupyter/settings

@@ -1,32 +1,18 @@
-"""aisd: the shared code of the AI System Design Workbook.
+"""aisd: the shared code of the AI System Design Workbook, in three rooms.
 
-Notebooks import what they need from the modules here, one idea per module:
+- **The teaching library** (what notebooks import, by topic; the reference answers of the exercises):
+  ``requirements``, ``estimate``, ``design`` (notebooks 00-01); ``corpus``, ``retrieval`` (chunking,
+  BM25, dense, fusion, re-ranking, the pipeline), ``metrics``, ``datasets``, ``rag`` (notebook 02 on).
+- **The runtime** ``aisd.runtime``: the local LLM behind a real ``openai`` client, embeddings, token
+  counts, the usage and cost ledger.
+- **The course tooling** ``aisd.course``: nbgrader conventions, release, self-check, class grading,
+  the notebook benchmark, the setup check. Notebooks never import it.
 
-- ``aisd.paths``      where the course's folders and the per-user state live
-- ``aisd.notebook``   reading nbgrader notebooks (grade cells, exercises)
-- ``aisd.release``    solutions/ -> notebooks/ with nbgrader generate_assignment
-- ``aisd.selfcheck``  grade one notebook against the full tests (``aisd check``)
-- ``aisd.classgrade`` grade a class's submissions (``aisd grade``)
-- ``aisd.llm``        an ``openai.OpenAI`` client for the local LLM server (or a provider you opt into)
-- ``aisd.embeddings`` the bundled MiniLM sentence embeddings, with a persistent cache
-- ``aisd.usage``      the ledger of LLM calls, and what they would cost on hosted models
-- ``aisd.tokens``     token counts for text not sent yet (capacity planning)
-- ``aisd.runtime_bench`` ``aisd bench runtime``: the runtime measured on this machine
-- ``aisd.requirements`` requirements as data, and the clarifying questions an interviewer expects
-- ``aisd.estimate``   reference answers for back-of-envelope estimates
-- ``aisd.design``     a design as nodes and edges: a Mermaid diagram and an interviewer's review
-- ``aisd.corpus``     the documentation corpus (Python's own reference topics) as passages
-- ``aisd.retrieval``  chunking, BM25, FAISS, hybrid fusion, re-ranking, metrics, ``aisd eval-retrieval``
-- ``aisd.rag``        generation with citations, groundedness, abstention, response caches
-
-Importing the package sets the offline switches of the Hugging Face libraries, so a model
-load never waits ~75 s for a hub it cannot reach. A learner opts into the network explicitly.
+Plus ``paths`` (where things live), ``errors`` (the one base error), ``offline`` (the switches that keep
+model libraries off the network: importing ``aisd`` sets them) and ``cli`` (the ``aisd`` command).
 """
-import os as _os
+from . import offline as _offline
 
-for _name in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE"):
-    _os.environ.setdefault(_name, "1")
-_os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
-_os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+_offline.apply()
 
 __version__ = "0.1.0"

@@ -1,45 +1,56 @@
-"""The ``aisd`` command: self-check, class grading, release, and the runtime/benchmark tools.
+"""The ``aisd`` command: every subcommand, and the one place where errors become a line to act on.
 
     aisd check notebooks/00_start_here.ipynb     grade one notebook, hidden tests included
     aisd grade SUBMISSIONS --course DIR          grade a class (nbgrader autograde + feedback)
+    aisd course-dir [--course DIR]               lay out an nbgrader course directory (instructor lab)
     aisd release [--check] [--only NN_name]      notebooks/ from solutions/
+    aisd llm status|start|stop                   the local LLM server the notebooks share
+    aisd bench notebooks|runtime                 the budget, measured on this machine
+    aisd eval-retrieval DIR [--json]             retrieval metrics on a BEIR-layout collection
 
-Other modules add their own subcommands: each module in COMMAND_MODULES may define
-``add_commands(subparsers)``.
+A problem the user can fix (an :class:`aisd.errors.AisdError`) prints ``aisd <command>: <what to do>``
+on stderr and exits 2, never a traceback. The grading commands import neither the runtime nor the
+teaching library: a problem there cannot stop a learner from checking a notebook.
 """
 from __future__ import annotations
 
 import argparse
-import importlib
+import json
 import sys
 
-COMMAND_MODULES = ["aisd.llm", "aisd.bench", "aisd.retrieval"]
+from .errors import AisdError
 
 
+# --------------------------------------------------------------------------------------------
+# course tooling
+# --------------------------------------------------------------------------------------------
 def cmd_check(args) -> int:
-    from .notebook import NotebookError
-    from .selfcheck import check
+    from .course.selfcheck import check
 
-    try:
-        report = check(args.notebook, assignment=args.assignment, cell_timeout=args.cell_timeout)
-    except (NotebookError, RuntimeError) as exc:
-        print(f"aisd check: {exc}", file=sys.stderr)
-        return 2
+    report = check(args.notebook, assignment=args.assignment, cell_timeout=args.cell_timeout)
     print(report.table())
     return 0 if report.all_passed else 1
 
 
 def cmd_grade(args) -> int:
-    from .classgrade import grade_class
+    from .course.classroom import grade_submissions
 
-    summary = grade_class(args.submissions, args.course, out=args.out, cell_timeout=args.cell_timeout,
-                          timeout=args.timeout)
-    print(summary.table())
-    return 0 if not summary.errors else 1
+    results = grade_submissions(args.submissions, args.course, out=args.out, cell_timeout=args.cell_timeout,
+                                timeout=args.timeout)
+    print(results.table())
+    return 0 if not results.errors else 1
+
+
+def cmd_course_dir(args) -> int:
+    from .course.classroom import prepare_course
+
+    course = prepare_course(args.course)
+    print(f"nbgrader course directory ready: {course.root}")
+    return 0
 
 
 def cmd_release(args) -> int:
-    from .release import release
+    from .course.release import release
 
     stale = release(check=args.check, only=args.only)
     if args.check:
@@ -52,10 +63,79 @@ def cmd_release(args) -> int:
     return 0
 
 
-CORE_COMMANDS = {"check", "grade", "release"}
+def cmd_bench_notebooks(args) -> int:
+    from .course.bench import bench_notebooks, update_readme
+
+    progress = None if args.json else (lambda msg: print(msg, file=sys.stderr, flush=True))
+    report = bench_notebooks(args.only, cell_timeout=args.cell_timeout, cpus=args.cpus, progress=progress)
+    print(json.dumps(report.as_dict(), indent=1) if args.json else report.table())
+    if args.update_readme:
+        update_readme(report)
+    if args.enforce and not report.all_within_budget:
+        print("aisd bench notebooks: over budget or failing (see the table)", file=sys.stderr)
+        return 1
+    return 0
 
 
-def build_parser(with_plugins: bool = True) -> argparse.ArgumentParser:
+# --------------------------------------------------------------------------------------------
+# runtime
+# --------------------------------------------------------------------------------------------
+def cmd_llm_status(args) -> int:
+    from pathlib import Path
+
+    from . import paths
+    from .runtime import server
+
+    state = server.status()
+    if not state:
+        print(f"no local LLM server is running (state dir {paths.state_dir()}); `aisd llm start` starts one")
+        return 1
+    print(f"running: pid {state['pid']} at {state['base_url']} serving {Path(state['model']).name} "
+          f"as {state['alias']!r} (log {state['log']})")
+    return 0
+
+
+def cmd_llm_start(args) -> int:
+    from .runtime import server
+
+    state = server.ensure_server()
+    print(f"running: pid {state['pid']} at {state['base_url']}")
+    return 0
+
+
+def cmd_llm_stop(args) -> int:
+    from .runtime import server
+
+    print("stopped the local LLM server" if server.stop_server() else "no local LLM server was running")
+    return 0
+
+
+def cmd_bench_runtime(args) -> int:
+    from .runtime import bench
+
+    figures = bench.run(tokens=args.tokens, repeats=args.repeats, n_texts=args.texts)
+    print(json.dumps(figures, indent=1) if args.json else bench.report(figures))
+    return 0
+
+
+# --------------------------------------------------------------------------------------------
+# teaching library
+# --------------------------------------------------------------------------------------------
+def cmd_eval_retrieval(args) -> int:
+    from .retrieval.evaluate import evaluate_collection, format_table
+
+    result = evaluate_collection(args.folder, args.split, rerank=not args.no_rerank, rerank_steps=args.rerank_steps)
+    if args.json:
+        print(json.dumps(result, indent=2))
+        return 0
+    print(f"{args.folder}: {result['documents']} documents, {result['judged']} judged queries (qrels/{args.split}.tsv)")
+    print(format_table(result["configs"]))
+    for note in result["notes"]:
+        print("note: " + note)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="aisd", description="AI System Design Workbook tools")
     sub = parser.add_subparsers(dest="command", required=True)
 
@@ -73,32 +153,67 @@ def build_parser(with_plugins: bool = True) -> argparse.ArgumentParser:
     p.add_argument("--timeout", type=float, default=1800, help="seconds for one submission in all")
     p.set_defaults(func=cmd_grade)
 
+    p = sub.add_parser("course-dir", help="lay out an nbgrader course directory from solutions/ (formgrader)")
+    p.add_argument("--course", default="autograder/course", help="the course directory (default autograder/course)")
+    p.set_defaults(func=cmd_course_dir)
+
     p = sub.add_parser("release", help="generate notebooks/ from solutions/ with nbgrader")
     p.add_argument("--check", action="store_true", help="only report whether notebooks/ is stale")
     p.add_argument("--only", action="append", help="one assignment (repeatable)")
     p.set_defaults(func=cmd_release)
 
-    if not with_plugins:
-        return parser
-    for name in COMMAND_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name == name:
-                continue
-            raise
-        if hasattr(module, "add_commands"):
-            module.add_commands(sub)
+    p = sub.add_parser("llm", help="the local LLM server shared by the notebooks")
+    llm = p.add_subparsers(dest="llm_command", required=True)
+    llm.add_parser("status", help="is it running, where, which model").set_defaults(func=cmd_llm_status)
+    llm.add_parser("start", help="start it (or reuse the running one)").set_defaults(func=cmd_llm_start)
+    llm.add_parser("stop", help="stop it").set_defaults(func=cmd_llm_stop)
+
+    p = sub.add_parser("bench", help="measure the notebooks / the runtime against the budget")
+    bench = p.add_subparsers(dest="bench_command", required=True)
+    n = bench.add_parser("notebooks", help="run every solution notebook in a fresh kernel; time and memory")
+    n.add_argument("--only", action="append", metavar="NN_name", help="one notebook (repeatable)")
+    n.add_argument("--json", action="store_true", help="print the figures as JSON")
+    n.add_argument("--enforce", action="store_true", help="exit 1 when a notebook fails or misses a budget")
+    n.add_argument("--cpus", type=int, help="run the kernels on this many CPUs (1 = like Binder)")
+    n.add_argument("--cell-timeout", type=int, default=300, help="seconds one cell may run (default 300)")
+    n.add_argument("--update-readme", action="store_true",
+                   help="write the table into README.md between the bench markers")
+    n.set_defaults(func=cmd_bench_notebooks)
+    r = bench.add_parser("runtime", help="LLM server and embeddings: start, memory, speed on this machine")
+    r.add_argument("--tokens", type=int, default=128, help="tokens to generate per run (default 128)")
+    r.add_argument("--repeats", type=int, default=5, help="runs per measurement; the median is shown")
+    r.add_argument("--texts", type=int, default=512, help="texts to embed (default 512)")
+    r.add_argument("--json", action="store_true", help="print the figures as JSON")
+    r.set_defaults(func=cmd_bench_runtime)
+
+    p = sub.add_parser("eval-retrieval",
+                       help="metrics of BM25, dense, hybrid and hybrid+rerank on a BEIR-layout folder")
+    p.add_argument("folder", help="folder with corpus.jsonl, queries.jsonl and qrels/<split>.tsv")
+    p.add_argument("--split", default="test", help="which qrels file to score (default: test)")
+    p.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    p.add_argument("--no-rerank", action="store_true", help="skip fine-tuning the cross-encoder re-ranker")
+    p.add_argument("--rerank-steps", type=int, default=30, help="fine-tuning steps of the re-ranker (default 30)")
+    p.set_defaults(func=cmd_eval_retrieval)
     return parser
 
 
+def command_name(args) -> str:
+    """``check``, ``llm start``, ``bench notebooks``, ...: how error messages name the command."""
+    sub = getattr(args, "llm_command", None) or getattr(args, "bench_command", None)
+    return f"{args.command} {sub}" if sub else args.command
+
+
 def main(argv: list[str] | None = None) -> int:
-    argv = sys.argv[1:] if argv is None else argv
-    # The grading commands do not import the runtime modules (LLM client, embeddings): faster, and a
-    # problem there cannot stop a learner from checking a notebook.
-    core = bool(argv) and argv[0] in CORE_COMMANDS
-    args = build_parser(with_plugins=not core).parse_args(argv)
-    return int(args.func(args) or 0)
+    args = build_parser().parse_args(sys.argv[1:] if argv is None else argv)
+    try:
+        return int(args.func(args) or 0)
+    except AisdError as exc:
+        print(f"aisd {command_name(args)}: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:          # a path that cannot be read or written: say which, and why
+        where = f" ({exc.filename})" if exc.filename else ""
+        print(f"aisd {command_name(args)}: {exc.strerror or exc}{where}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -22,6 +22,7 @@ import sys
 from pathlib import Path
 
 from . import paths
+from .retrieval.chunking import is_heading_line
 
 # Topics left out because their text is contained in another topic (the aggregate pages
 # "compound" and "specialnames", "else" == "if", ...) or because they are large and off the
@@ -33,8 +34,6 @@ EXCLUDED_TOPICS = (
 )
 
 DATASET_DIR = paths.DATASETS / "pydoc_qa"
-
-_UNDERLINE = re.compile(r"^([*=\-~^\"'`#+])\1{2,}\s*$")
 
 
 def topic_names() -> list[str]:
@@ -62,7 +61,7 @@ def split_sections(text: str) -> list[tuple[str, str]]:
     while i < len(lines):
         line = lines[i]
         nxt = lines[i + 1] if i + 1 < len(lines) else ""
-        if line.strip() and _UNDERLINE.match(nxt) and len(nxt.strip()) >= len(line.strip()) - 1:
+        if is_heading_line(line, nxt):
             sections.append((line.strip(), []))
             i += 2
             continue

@@ -10,6 +10,7 @@ import pytest
 from aisd import paths
 
 ASSIGNMENTS = paths.assignment_names()
+collect_ignore = ["wrong_answers"]     # data for the tests (code as strings), not tests
 
 
 def wrong_answers(assignment: str) -> dict[str, dict[str, str]]:

@@ -1,0 +1,145 @@
+"""What the notebooks' test cells use: grading that an answer cannot pass by calling the course's own code.
+
+Every exercise of the course has a *reference answer* in this package: a function whose docstring says
+``Reference answer of notebook NN, exercise ``ex_NAME``.`` (a test checks there is exactly one per
+exercise). The hidden tests compare a learner's answer with it. That makes a shortcut tempting:
+``def peak_qps(*a): return reference.peak_qps(*a)`` would agree with the reference on every input.
+
+:func:`guarded` closes it. A test cell calls the learner's function through it; while that call runs,
+every reference answer of the package refuses to run, and says why. Expected values are computed
+from the references *outside* the guarded call.
+
+>>> from aisd import exercises, metrics
+>>> def my_recall(retrieved, relevant, k):          # a learner delegating to the reference
+...     return metrics.recall_at_k(retrieved, relevant, k)
+>>> exercises.guarded(my_recall)(["a"], {"a"}, 1)
+Traceback (most recent call last):
+...
+aisd.exercises.DelegationError: your answer calls aisd.metrics.recall_at_k, the course's reference answer of notebook 02, exercise ex_recall_at_k: write it yourself (you may use numpy, the standard library and what the exercise names)
+>>> metrics.recall_at_k(["a"], {"a"}, 1)             # outside the guarded call the reference works again
+1.0
+"""
+from __future__ import annotations
+
+import contextlib
+import functools
+import importlib
+import inspect
+import pkgutil
+import re
+import threading
+from dataclasses import dataclass
+from typing import Callable
+
+MARKER = re.compile(r"Reference answer of notebook (\d\d), exercise ``ex_(\w+)``")
+# The rooms whose functions may be reference answers (the teaching library); never the course tooling.
+SKIP_PACKAGES = ("aisd.course", "aisd.cli")
+
+
+class DelegationError(RuntimeError):
+    """An answer called the course's reference implementation instead of doing the exercise."""
+
+
+@dataclass(frozen=True)
+class Reference:
+    notebook: str            # "02"
+    exercise: str            # "recall_at_k" (the answer cell is ex_recall_at_k)
+    function: Callable
+    where: str               # "aisd.metrics.recall_at_k"
+
+
+def _functions(module):
+    for name, value in vars(module).items():
+        if inspect.isfunction(value) and value.__module__ == module.__name__:
+            yield f"{module.__name__}.{name}", value
+        elif inspect.isclass(value) and value.__module__ == module.__name__:
+            for attr, member in vars(value).items():
+                member = getattr(member, "__func__", member)      # classmethods and staticmethods
+                if inspect.isfunction(member):
+                    yield f"{module.__name__}.{name}.{attr}", member
+
+
+@functools.lru_cache(maxsize=1)
+def references() -> tuple[Reference, ...]:
+    """Every reference answer in the package (imports the teaching library and the runtime to find them)."""
+    import aisd
+
+    found = []
+    for info in pkgutil.walk_packages(aisd.__path__, "aisd."):
+        if info.name.startswith(SKIP_PACKAGES) or info.name == __name__:
+            continue
+        module = importlib.import_module(info.name)
+        for where, function in _functions(module):
+            for notebook, exercise in MARKER.findall(function.__doc__ or ""):
+                found.append(Reference(notebook, exercise, function, where))
+    return tuple(found)
+
+
+def reference_for(notebook: str, exercise: str) -> Reference:
+    """The one reference answer of ``ex_<exercise>`` in notebook ``NN``."""
+    matches = [r for r in references() if (r.notebook, r.exercise) == (notebook, exercise)]
+    if len(matches) != 1:
+        raise LookupError(f"notebook {notebook}, exercise ex_{exercise} has {len(matches)} reference answers")
+    return matches[0]
+
+
+_lock = threading.RLock()
+_depth = 0
+_saved: dict[Callable, object] = {}
+
+
+def _refusing_code(ref: Reference):
+    message = (f"your answer calls {ref.where}, the course's reference answer of notebook {ref.notebook}, "
+               f"exercise ex_{ref.exercise}: write it yourself (you may use numpy, the standard library and "
+               "what the exercise names)")
+    freevars = ref.function.__code__.co_freevars
+    # The replacement body must close over as many cells as the original (Python checks it on assignment).
+    args = ", ".join(freevars)
+    source = (f"def _outer({args}):\n    def _refuse(*args, **kwargs):\n"
+              + (f"        ({args},)\n" if freevars else "")
+              + f"        raise _DelegationError({message!r})\n    return _refuse\n")
+    namespace = {"_DelegationError": DelegationError}
+    exec(source, namespace)
+    code = namespace["_outer"](*[None] * len(freevars)).__code__
+    return code.replace(co_name=ref.function.__code__.co_name, co_freevars=freevars)
+
+
+@contextlib.contextmanager
+def no_delegation(allow: tuple[str, ...] = ()):
+    """Inside the block every reference answer raises :class:`DelegationError` (except those whose
+    exercise is named in ``allow``: an exercise may build on an earlier one)."""
+    global _depth
+    with _lock:
+        if _depth == 0:
+            for ref in references():
+                if ref.exercise in allow or ref.function in _saved:
+                    continue
+                _saved[ref.function] = ref.function.__code__
+                ref.function.__code__ = _refusing_code(ref)
+                ref.function.__globals__.setdefault("_DelegationError", DelegationError)
+        _depth += 1
+    try:
+        yield
+    finally:
+        with _lock:
+            _depth -= 1
+            if _depth == 0:
+                for function, code in _saved.items():
+                    function.__code__ = code
+                _saved.clear()
+
+
+def guarded(answer: Callable, allow: tuple[str, ...] = ()) -> Callable:
+    """``answer`` (the learner's function), called with every reference answer switched off.
+
+    >>> guarded(lambda x: x + 1)(1)
+    2
+    """
+    if not callable(answer):
+        raise TypeError(f"expected the function your answer cell defines, got {type(answer).__name__}")
+
+    @functools.wraps(answer)
+    def call(*args, **kwargs):
+        with no_delegation(allow):
+            return answer(*args, **kwargs)
+    return call

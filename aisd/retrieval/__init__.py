@@ -1,0 +1,32 @@
+"""Retrieval for RAG, one idea per module; the reference implementations behind notebook 02 and later.
+
+- ``chunking``  ``chunk_fixed(text, size, overlap)``, ``chunk_by_structure(text, max_chars)``, headings
+- ``bm25``      ``BM25Index(texts)``: keyword search (``terms`` splits text into its words)
+- ``dense``     ``DenseIndex(vectors, kind="flat"|"hnsw"|"ivf")``: FAISS over normalised embeddings
+- ``fusion``    ``rrf([ranking, ...], k=60)``: reciprocal rank fusion
+- ``rerank``    ``CrossEncoderReranker.fine_tune(pairs, labels)`` then ``.rerank(query, ids, texts)``
+- ``pipeline``  ``Retriever(docs).search(query, config, k)`` for config in ``CONFIGS``
+- ``evaluate``  every configuration scored on a BEIR collection (``aisd eval-retrieval DIR``)
+
+The metrics live in :mod:`aisd.metrics` and the BEIR loader in :mod:`aisd.datasets` (other notebooks
+need them without retrieval). The names below are importable from here, so a notebook writes
+``from aisd import retrieval as R`` and then ``R.BM25Index``, ``R.rrf``, ...
+
+>>> docs = {"a": "with calls __enter__ and __exit__", "b": "lists are mutable", "c": "tuples are not"}
+>>> bm25 = BM25Index(list(docs.values()))
+>>> [list(docs)[i] for i in bm25.top_k("what does __exit__ do", 1)[0]]
+['a']
+>>> rrf([["a", "b"], ["b", "c"]])[0][0]
+'b'
+"""
+from .bm25 import BM25Index, terms
+from .chunking import chunk_by_structure, chunk_fixed, covered_ids, is_heading, locate_chunks
+from .dense import DenseIndex, default_embed
+from .evaluate import evaluate_configs, evaluate_collection, format_table
+from .fusion import rrf
+from .pipeline import CONFIGS, Retriever, SearchResult
+from .rerank import CrossEncoderReranker, training_pairs
+
+__all__ = ["BM25Index", "terms", "chunk_by_structure", "chunk_fixed", "covered_ids", "is_heading",
+           "locate_chunks", "DenseIndex", "default_embed", "rrf", "CONFIGS", "Retriever", "SearchResult",
+           "CrossEncoderReranker", "training_pairs", "evaluate_configs", "evaluate_collection", "format_table"]

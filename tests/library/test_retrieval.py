@@ -1,0 +1,331 @@
+"""The retrieval package (aisd.retrieval, aisd.rag, aisd.corpus) and the pydoc_qa data, on small inputs.
+
+Trusted oracles where one exists: rank_bm25 for BM25, scikit-learn for nDCG, brute-force numpy for
+exact search. The ``aisd eval-retrieval`` command is checked on a tiny BEIR folder, good and bad.
+"""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from aisd import corpus, datasets, metrics, paths, rag
+from aisd import retrieval as R
+
+DATA = paths.DATASETS / "pydoc_qa"
+
+
+# ---------------------------------------------------------------------------------------------
+# chunking
+# ---------------------------------------------------------------------------------------------
+
+def test_chunk_fixed_windows_and_end():
+    assert R.chunk_fixed("abcdefghij", 4, 1) == ["abcd", "defg", "ghij"]
+    assert R.chunk_fixed("abcdefghij", 5) == ["abcde", "fghij"]
+    assert R.chunk_fixed("abc", 10, 3) == ["abc"]
+    assert R.chunk_fixed("", 3) == []
+    text = corpus.documents()["with"]
+    chunks = R.chunk_fixed(text, 300, 60)
+    assert all(len(c) <= 300 for c in chunks) and text.endswith(chunks[-1])
+    assert all(a[-60:] == b[:60] for a, b in zip(chunks, chunks[1:])), "consecutive windows share the overlap"
+
+
+@pytest.mark.parametrize("size, overlap", [(0, 0), (5, 5), (5, -1)])
+def test_chunk_fixed_rejects_bad_sizes(size, overlap):
+    with pytest.raises(ValueError):
+        R.chunk_fixed("abc", size, overlap)
+
+
+def test_chunk_by_structure_headings_packing_and_limits():
+    assert R.chunk_by_structure("a\n\nB\n===\n\nc", 100) == ["a", "B\n===\n\nc"]
+    assert R.chunk_by_structure("aaaa\n\nbbbb\n\ncccc", 10) == ["aaaa\n\nbbbb", "cccc"]
+    for name in ("try", "string-methods", "formatstrings"):
+        text = corpus.documents()[name]
+        chunks = R.chunk_by_structure(text, 700)
+        assert all(len(c) <= 700 for c in chunks)
+        assert "".join("".join(chunks).split()) == "".join(text.split()), f"{name}: text lost or reordered"
+
+
+def test_locate_and_cover():
+    text = "abcdefghij" * 10
+    chunks = R.chunk_fixed(text, 30, 5)
+    spans = R.locate_chunks(text, chunks)
+    assert [text[s:e] for s, e in spans] == chunks
+    assert R.covered_ids((0, 100), {"p0": (0, 60), "p1": (60, 300)}) == ["p0"]
+    assert R.covered_ids((50, 70), {"p0": (0, 60), "p1": (60, 300)}) == ["p0", "p1"]  # 10 of 20 each: half
+
+
+# ---------------------------------------------------------------------------------------------
+# BM25, dense, fusion
+# ---------------------------------------------------------------------------------------------
+
+def test_bm25_matches_rank_bm25_on_the_corpus():
+    from rank_bm25 import BM25Okapi
+
+    texts = [p["text"] for p in corpus.load_passages()[:120]]
+    ours = R.BM25Index(texts)
+    oracle = BM25Okapi([R.terms(t) for t in texts])
+    for q in ["What does __exit__ return?", "raise from None exception chaining", "unknownword", "the"]:
+        np.testing.assert_allclose(ours.scores(q), oracle.get_scores(R.terms(q)), atol=1e-9)
+
+
+def test_tokenize_keeps_identifiers():
+    assert R.terms("__slots__ and str.removeprefix()") == ["__slots__", "and", "str", "removeprefix"]
+
+
+def test_dense_flat_is_exact_and_ann_close():
+    rng = np.random.default_rng(0)
+    v = rng.normal(size=(2000, 32)).astype("float32")
+    v /= np.linalg.norm(v, axis=1, keepdims=True)
+    q = v[:50] + 0.05 * rng.normal(size=(50, 32)).astype("float32")
+    brute = np.argsort(-(q @ v.T), axis=1)[:, :5]
+    ids, scores = R.DenseIndex(v).search(q, 5)
+    assert (ids == brute).all()
+    assert np.all(np.diff(scores, axis=1) <= 1e-6), "scores come best first"
+    for kind in ("hnsw", "ivf"):
+        got, _ = R.DenseIndex(v, kind=kind).search(q, 5)
+        recall = np.mean([len(set(a) & set(b)) / 5 for a, b in zip(got, brute)])
+        assert recall > 0.6, f"{kind}: recall vs exact {recall} (random 32-d data is a hard case)"
+    with pytest.raises(ValueError):
+        R.DenseIndex(v, kind="lsh")
+
+
+def test_rrf():
+    fused = R.rrf([["a", "b", "c"], ["c", "a"]], k=1)
+    assert [d for d, _ in fused] == ["a", "c", "b"]
+    assert fused[0][1] == pytest.approx(1 / 2 + 1 / 3)
+    assert R.rrf([]) == []
+
+
+def _toy_embed(texts):
+    """A deterministic bag-of-words embedding, so pipeline tests need no model."""
+    vocab = ["cat", "dog", "purr", "bark", "fish", "swim", "exit", "enter"]
+    out = np.array([[t.lower().count(w) for w in vocab] for t in texts], dtype="float32") + 1e-3
+    return out / np.linalg.norm(out, axis=1, keepdims=True)
+
+
+def test_retriever_configs_and_timings():
+    docs = {"a": "the cat will purr", "b": "the dog will bark", "c": "a fish can swim", "d": "exit and enter"}
+    r = R.Retriever(docs, embed=_toy_embed)
+    for config in ("bm25", "dense", "hybrid"):
+        res = r.search("why does a cat purr", config, k=2)
+        assert res.ids[0] == "a", config
+        assert res.timings and all(t >= 0 for t in res.timings.values())
+    with pytest.raises(RuntimeError):
+        r.search("cat", "hybrid+rerank")
+    with pytest.raises(ValueError):
+        r.search("cat", "magic")
+    with pytest.raises(ValueError):
+        R.Retriever({}, embed=_toy_embed)
+
+
+class _FakeReranker:
+    def rerank(self, query, ids, texts):
+        return [(i, float(len(t))) for i, t in sorted(zip(ids, texts), key=lambda x: -len(x[1]))]
+
+
+def test_rerank_hook_reorders_the_head_only():
+    docs = {"a": "cat", "b": "cat cat purr purr purr", "c": "dog"}
+    r = R.Retriever(docs, embed=_toy_embed)
+    r.reranker, r.rerank_depth = _FakeReranker(), 2
+    plain = r.search("cat purr", "hybrid", k=3).ids
+    reranked = r.search("cat purr", "hybrid+rerank", k=3)
+    assert sorted(reranked.ids[:2]) == sorted(plain[:2]) and reranked.ids[2:] == plain[2:]
+    assert "rerank" in reranked.timings
+
+
+def test_training_pairs_uses_hard_negatives():
+    pairs, labels = R.training_pairs({"q": "cat"}, {"q": {"a": 1}}, {"a": "A", "b": "B", "c": "C"},
+                                     lambda q: ["a", "c", "b"], negatives_per_query=1)
+    assert pairs == [("cat", "A"), ("cat", "C")] and labels == [1.0, 0.0]
+
+
+# ---------------------------------------------------------------------------------------------
+# metrics
+# ---------------------------------------------------------------------------------------------
+
+def test_metrics_by_hand():
+    assert metrics.recall_at_k(["a", "x", "b"], {"a", "b"}, 2) == 0.5
+    assert metrics.recall_at_k(["a"], set(), 1) == 0.0
+    assert metrics.precision_at_k(["a", "x"], {"a"}, 4) == 0.25
+    assert metrics.mrr(["x", "y", "a"], {"a"}) == pytest.approx(1 / 3)
+    assert metrics.mrr([], {"a"}) == 0.0
+    assert metrics.ndcg_at_k(["a"], {}, 5) == 0.0
+
+
+def test_ndcg_matches_sklearn():
+    from sklearn.metrics import ndcg_score
+
+    rng = np.random.default_rng(1)
+    for _ in range(30):
+        n, k = 10, int(rng.integers(1, 10))
+        gains = rng.integers(0, 3, n).astype(float)
+        gains[0] = max(gains[0], 1)
+        order = rng.permutation(n)
+        scores = np.zeros(n)
+        scores[order] = np.arange(n, 0, -1)
+        got = metrics.ndcg_at_k([f"d{i}" for i in order], {f"d{i}": g for i, g in enumerate(gains)}, k)
+        assert got == pytest.approx(ndcg_score([gains], [scores], k=k))
+
+
+def test_evaluate_means_over_queries():
+    out = metrics.evaluate({"q1": ["a", "b"], "q2": ["x", "y"]}, {"q1": {"a": 1}, "q2": {"y": 1}})
+    assert out["mrr"] == pytest.approx(0.75)
+    assert out["recall@5"] == 1.0
+
+
+# ---------------------------------------------------------------------------------------------
+# rag: citations, groundedness, abstention, caches
+# ---------------------------------------------------------------------------------------------
+
+def test_citations_and_groundedness():
+    passages = {"pass/0": "pass is a null operation; when it is executed, nothing happens"}
+    assert rag.parse_citations("x [pass/0] y [pass/0] [del/0]") == ["pass/0", "del/0"]
+    assert rag.check_grounded("pass does nothing [pass/0].", passages).grounded
+    assert rag.check_grounded("pass does nothing.", passages).reason == "no citation"
+    assert "not retrieved" in rag.check_grounded("It deletes [del/0].", passages).reason
+    bad = rag.check_grounded("Bananas are yellow fruit [pass/0].", passages)
+    assert not bad.grounded and "do not support" in bad.reason
+    assert rag.should_abstain(0.2, 0.3) and not rag.should_abstain(0.3, 0.3)
+    msgs = rag.build_messages("q?", [("a/1", "x " * 500)], max_chars=50)
+    assert "[a/1]" in msgs[1]["content"] and len(msgs[1]["content"]) < 200
+
+
+def test_caches_ttl_threshold_and_invalidation():
+    clock = {"t": 0.0}
+    exact = rag.ExactCache(ttl=10, clock=lambda: clock["t"])
+    exact.put("What is PASS?", "no-op")
+    assert exact.get("what is pass") == "no-op"
+    clock["t"] = 11
+    assert exact.get("what is pass") is None
+    sem = rag.SemanticCache(_toy_embed, threshold=0.9, ttl=10, clock=lambda: clock["t"])
+    sem.put("my cat will purr", "A", sources=["a/1"])
+    assert sem.get("cat purr") == "A" and sem.get("dog bark") is None
+    assert sem.invalidate(["a/1"]) == 1 and sem.get("cat purr") is None
+    assert (sem.hits, sem.misses) == (1, 2)
+
+
+# ---------------------------------------------------------------------------------------------
+# corpus and the labelled questions
+# ---------------------------------------------------------------------------------------------
+
+def test_corpus_is_reproducible_from_pydoc():
+    frozen = corpus.load_passages()
+    assert len(frozen) > 300 and all(len(p["text"]) <= 1000 for p in frozen)
+    if sys.version_info[:3] != (3, 11, 7):
+        pytest.skip("the frozen corpus was extracted with Python 3.11.7; other patch releases may differ")
+    assert corpus.extract_passages() == frozen
+
+
+def test_questions_are_labelled_and_split():
+    rows = [json.loads(line) for line in open(DATA / "queries.jsonl", encoding="utf-8")]
+    assert len(rows) >= 80
+    kinds = {r["metadata"]["kind"] for r in rows}
+    assert kinds == {"paraphrase", "identifier", "error", "multi", "unanswerable"}
+    dev, test = datasets.load_beir(DATA, "dev"), datasets.load_beir(DATA, "test")
+    assert not set(dev.qrels) & set(test.qrels), "tuning and held-out questions overlap"
+    split = {r["_id"]: r["metadata"]["split"] for r in rows}
+    assert all(split[q] == "tuning" for q in dev.qrels) and all(split[q] == "heldout" for q in test.qrels)
+    for r in rows:
+        judged = r["_id"] in dev.qrels or r["_id"] in test.qrels
+        assert judged == r["metadata"]["answerable"], r["_id"]
+        if r["metadata"]["kind"] == "multi":
+            qrels = dev.qrels.get(r["_id"]) or test.qrels[r["_id"]]
+            assert len(qrels) >= 2, f"{r['_id']} is multi-passage but has {len(qrels)} judgement"
+
+
+# ---------------------------------------------------------------------------------------------
+# BEIR loading and `aisd eval-retrieval`
+# ---------------------------------------------------------------------------------------------
+
+def _beir(tmp: Path, corpus_rows=None, queries=None, qrels=None) -> Path:
+    corpus_rows = corpus_rows if corpus_rows is not None else [
+        {"_id": "d1", "title": "Cats", "text": "the cat will purr"},
+        {"_id": "d2", "title": "Dogs", "text": "the dog will bark"},
+        {"_id": "d3", "title": "Fish", "text": "a fish can swim"}]
+    queries = queries if queries is not None else [
+        {"_id": "q1", "text": "why does a cat purr"}, {"_id": "q2", "text": "do fish swim"},
+        {"_id": "q3", "text": "not judged"}]
+    qrels = qrels if qrels is not None else "query-id\tcorpus-id\tscore\nq1\td1\t1\nq2\td3\t1\n"
+    (tmp / "qrels").mkdir(parents=True, exist_ok=True)
+    (tmp / "corpus.jsonl").write_text("".join(json.dumps(r) + "\n" for r in corpus_rows))
+    (tmp / "queries.jsonl").write_text("".join(json.dumps(r) + "\n" for r in queries))
+    (tmp / "qrels" / "test.tsv").write_text(qrels)
+    return tmp
+
+
+def test_load_beir_good(tmp_path):
+    data = datasets.load_beir(_beir(tmp_path))
+    assert set(data.qrels) == {"q1", "q2"} and data.unjudged == ["q3"]
+    assert data.doc_texts()["d1"] == "Cats\nthe cat will purr"
+
+
+@pytest.mark.parametrize("case, message", [
+    ("no_corpus", "missing file"),
+    ("no_qrels", "missing file"),
+    ("empty_corpus", "is empty"),
+    ("unknown_query", "which queries.jsonl does not have"),
+    ("unknown_doc", "which corpus.jsonl does not have"),
+    ("no_relevant", "has no relevant document"),
+    ("bad_json", "not valid JSON"),
+    ("no_judgements", "has no judgements"),
+])
+def test_load_beir_bad_inputs(tmp_path, case, message):
+    folder = _beir(tmp_path)
+    if case == "no_corpus":
+        (folder / "corpus.jsonl").unlink()
+    elif case == "no_qrels":
+        (folder / "qrels" / "test.tsv").unlink()
+    elif case == "empty_corpus":
+        (folder / "corpus.jsonl").write_text("")
+    elif case == "unknown_query":
+        (folder / "qrels" / "test.tsv").write_text("query-id\tcorpus-id\tscore\nq9\td1\t1\n")
+    elif case == "unknown_doc":
+        (folder / "qrels" / "test.tsv").write_text("query-id\tcorpus-id\tscore\nq1\td9\t1\n")
+    elif case == "no_relevant":
+        (folder / "qrels" / "test.tsv").write_text("query-id\tcorpus-id\tscore\nq1\td1\t0\n")
+    elif case == "bad_json":
+        (folder / "queries.jsonl").write_text('{"_id": "q1", "text": oops}\n')
+    elif case == "no_judgements":
+        (folder / "qrels" / "test.tsv").write_text("query-id\tcorpus-id\tscore\n")
+    with pytest.raises(datasets.BeirError, match=message):
+        datasets.load_beir(folder)
+
+
+def _cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "aisd.cli", "eval-retrieval", *args], capture_output=True,
+                          text=True, timeout=300, cwd=paths.ROOT)
+
+
+def test_eval_retrieval_cli_bad_input_is_a_clear_error(tmp_path):
+    folder = _beir(tmp_path)
+    (folder / "corpus.jsonl").write_text("")
+    out = _cli(str(folder))
+    assert out.returncode == 2 and "is empty" in out.stderr and "Traceback" not in out.stderr
+    out = _cli(str(tmp_path / "nowhere"))
+    assert out.returncode == 2 and "is not a folder" in out.stderr
+
+
+@pytest.mark.slow
+def test_eval_retrieval_cli_json_and_table(tmp_path):
+    folder = _beir(tmp_path)
+    out = _cli(str(folder), "--json", "--no-rerank")
+    assert out.returncode == 0, out.stderr
+    report = json.loads(out.stdout)
+    assert [r["config"] for r in report["configs"]] == ["bm25", "dense", "hybrid"]
+    assert all(0 <= r["recall@5"] <= 1 and r["queries"] == 2 for r in report["configs"])
+    assert any("not scored" in n for n in report["notes"])
+    out = _cli(str(folder), "--no-rerank")
+    assert out.returncode == 0 and "nDCG@10" in out.stdout and "hybrid" in out.stdout
+
+
+@pytest.mark.slow
+def test_cross_encoder_fine_tune_and_rerank():
+    rr = R.CrossEncoderReranker.fine_tune([("cat", "the cat will purr"), ("cat", "dogs bark")], [1.0, 0.0],
+                                          steps=2, batch_size=2, max_length=32)
+    ranked = rr.rerank("cat", ["a", "b"], ["the cat will purr", "dogs bark"])
+    assert sorted(i for i, _ in ranked) == ["a", "b"] and all(np.isfinite(s) for _, s in ranked)
