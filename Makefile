@@ -34,14 +34,14 @@ lab: $(STAMP)
 	  --ServerApp.port=$(PORT) $(ROOT_FLAG) --LabApp.default_url=/lab/tree/$(START) \
 	  --ServerApp.root_dir=$(CURDIR) --LabApp.app_settings_dir=$(CURDIR)/binder/jupyter/settings
 
-# The whole test suite (CI runs this through .ci/run).
+# The whole test suite (CI runs this through .ci/run). Each notebook is executed three times in all (solution
+# autograde, student autograde, one kernel for every wrong answer): see tests/notebooks/.
 # Tests keep their own state dir (LLM server, caches) so they never touch a learner's; its server is
 # stopped at the end whatever the result.
 TEST_HOME := $(CURDIR)/.test-home
 test: $(STAMP)
 	export AISD_HOME=$(TEST_HOME); status=0; \
-	$(BIN)/python -m pytest -n 2 --dist loadfile --nbval-lax --nbval-current-env --nbval-cell-timeout=300 \
-	  --doctest-modules tests aisd solutions || status=$$?; \
+	$(BIN)/python -m pytest -n 2 --dist loadgroup --doctest-modules tests aisd || status=$$?; \
 	$(BIN)/aisd llm stop >/dev/null 2>&1 || true; exit $$status
 
 # Regenerate notebooks/ (student versions) from solutions/ with nbgrader generate_assignment.

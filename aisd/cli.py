@@ -28,6 +28,11 @@ def cmd_check(args) -> int:
     from .course.selfcheck import check
 
     report = check(args.notebook, assignment=args.assignment, cell_timeout=args.cell_timeout)
+    if args.review:
+        from .course.review import review
+
+        for answer in report.designs:
+            answer.review = review(answer)
     print(report.table())
     return 0 if report.all_passed else 1
 
@@ -143,6 +148,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("notebook")
     p.add_argument("--assignment", help="assignment name, if the file name does not say it")
     p.add_argument("--cell-timeout", type=int, default=300, help="seconds a cell may run (default 300)")
+    p.add_argument("--review", action="store_true",
+                   help="also have a hosted LLM review your design answers against their rubrics (advisory; "
+                        "needs AISD_LLM_BASE_URL)")
     p.set_defaults(func=cmd_check)
 
     p = sub.add_parser("grade", help="grade a folder of submissions, one sub-folder per student")

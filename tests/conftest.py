@@ -1,8 +1,9 @@
-"""Shared fixtures: the course's notebooks, and a private state dir per test session worker."""
+"""Shared fixtures: the course's notebooks, their wrong answers (written and generated), and the run's hooks."""
 from __future__ import annotations
 
+import ast
 import importlib.util
-import os
+import time
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,7 @@ collect_ignore = ["wrong_answers"]     # data for the tests (code as strings), n
 
 
 def wrong_answers(assignment: str) -> dict[str, dict[str, str]]:
-    """The plausible wrong answers of one notebook: ``{exercise: {description: code}}``."""
+    """The plausible wrong answers of one notebook, written by hand: ``{exercise: {description: code}}``."""
     path = Path(__file__).parent / "wrong_answers" / f"{assignment}.py"
     if not path.exists():
         return {}
@@ -22,6 +23,45 @@ def wrong_answers(assignment: str) -> dict[str, dict[str, str]]:
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module.WRONG_ANSWERS
+
+
+def defined_function(source: str, name: str) -> ast.FunctionDef | None:
+    """The top-level ``def name(...)`` of an answer cell's source, if it has one."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return None
+    return next((n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == name), None)
+
+
+def delegating_answer(reference, answer_source: str) -> str | None:
+    """The answer a learner would write to let the package do the exercise: a function of the answer's
+    name that calls the reference answer. None when the answer is data, not a function."""
+    name = reference.function.__name__
+    if defined_function(answer_source, name) is None:
+        return None
+    module, _, attr = reference.where.rpartition(".")
+    return (f"import importlib as _importlib\n"
+            f"_reference = getattr(_importlib.import_module({module!r}), {attr!r})\n\n"
+            f"def {name}(*args, **kwargs):\n"
+            f"    return _reference(*args, **kwargs)\n")
+
+
+QUIET_REFERENCE_S = 0.2     # the reference task below on a quiet 2-core machine of this project's kind
+
+
+def slowness() -> float:
+    """How many times slower than a quiet machine this one runs *now* (at least 1).
+
+    CI machines are shared: a test that waits for something uses ``timeout * slowness()`` rather than a
+    fixed clock, so a busy machine gives a slow green run, not a red one. Measured each call with a fixed
+    amount of single-threaded Python work (about 0.2 s when quiet), the kind of work a notebook cell does.
+    """
+    started = time.perf_counter()
+    total = 0
+    for i in range(3_000_000):
+        total += i * i
+    return max(1.0, (time.perf_counter() - started) / QUIET_REFERENCE_S)
 
 
 @pytest.fixture(params=ASSIGNMENTS)

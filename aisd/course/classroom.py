@@ -172,6 +172,8 @@ def _fill_scores(course: Course, summary: ClassResults) -> None:
             try:
                 sub = gb.find_submission(o.assignment, o.student)
             except MissingEntry:
+                if o.status == "graded":      # never an empty score beside "graded": say what happened
+                    o.status, o.detail = "error", "nbgrader recorded no score for this submission; grade it again"
                 continue
             o.score, o.max_score = float(sub.score), float(sub.max_score)
             if o.status == "error":

@@ -15,6 +15,7 @@ from pathlib import Path
 from .. import paths
 from .nbgrader import Course
 from .cells import NotebookError, exercise_of, graded_cells, read
+from .feedback import DesignAnswer, design_answers, format_design
 
 STUDENT = "learner"
 
@@ -39,6 +40,7 @@ class SelfCheck:
     rows: list[CellScore] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     executed: object = None   # the notebook as nbgrader executed it (outputs included)
+    designs: list[DesignAnswer] = field(default_factory=list)
 
     @property
     def autograded(self) -> list[CellScore]:
@@ -67,7 +69,7 @@ class SelfCheck:
         lines += [head, "-" * len(head)]
         for r in self.rows:
             if r.kind == "manual":
-                status = "graded by an instructor (not checked here)"
+                status = "graded by an instructor: see its rubric below"
                 pts = f"-/{r.max_points:g}"
             else:
                 status = "passed" if r.passed else "FAILED"
@@ -77,7 +79,7 @@ class SelfCheck:
                 lines.append(f"{'':<26}   -> {r.message}")
         lines += ["", f"Autograded score: {self.score:g} / {self.max_score:g}"]
         lines += self.notes
-        return "\n".join(lines)
+        return "\n".join(lines) + format_design(self.designs)
 
 
 def first_problem(cell) -> str:
@@ -163,6 +165,7 @@ def check(notebook: str | Path, assignment: str | None = None, cell_timeout: int
         exercise = cell.grade_id.removeprefix("design_") if kind == "manual" else exercise_of(cell.grade_id)
         message = first_problem(cells_by_id.get(cell.grade_id, {})) if kind == "autograded" else ""
         report.rows.append(CellScore(cell.grade_id, exercise, score, max_score, kind, message))
+    report.designs = design_answers(solution_nb, learner_nb)
     edited = edited_tests(learner_nb, release_nb, solution_nb)
     if edited:
         report.notes.append("Note: you edited the test cell(s) " + ", ".join(edited)

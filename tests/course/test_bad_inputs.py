@@ -11,6 +11,7 @@ import nbformat
 import pytest
 
 from aisd import paths
+from conftest import slowness
 
 pytestmark = pytest.mark.slow
 A = "00_start_here"
@@ -18,7 +19,13 @@ A = "00_start_here"
 
 def aisd(*args: str, timeout: float = 300) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "aisd.cli", *args], capture_output=True, text=True,
-                          timeout=timeout, cwd=paths.ROOT)
+                          timeout=timeout * slowness(), cwd=paths.ROOT)
+
+
+def cell_timeout(quiet_seconds: float = 8) -> str:
+    """A cell time limit that the looping answers hit, and that no honest cell hits even on a busy
+    machine: scaled by how slow the machine is right now (a fixed 5 s failed a run at load 6)."""
+    return str(round(quiet_seconds * slowness()))
 
 
 def variant(tmp: Path, name: str, answer: str | None = None, test_source: str | None = None,
@@ -70,7 +77,7 @@ def test_check_edited_test_cell_is_restored(tmp_path):
 def test_check_infinite_loop_is_stopped(tmp_path):
     """An answer that never returns is stopped at the cell time limit and loses its points."""
     nb = variant(tmp_path, "dave", answer=LOOP)
-    r = aisd("check", str(nb), "--cell-timeout", "5")
+    r = aisd("check", str(nb), "--cell-timeout", cell_timeout())
     assert r.returncode == 1, r.stdout + r.stderr
     assert "Autograded score: 0 / 2" in r.stdout
     assert "stopped at the cell time limit" in r.stdout, r.stdout
@@ -79,7 +86,7 @@ def test_check_infinite_loop_is_stopped(tmp_path):
 def test_check_kernel_crash_is_reported(tmp_path):
     """A notebook that kills its kernel is reported as not gradable, with the reason."""
     nb = variant(tmp_path, "frank", answer=CRASH)
-    r = aisd("check", str(nb), "--cell-timeout", "20")
+    r = aisd("check", str(nb), "--cell-timeout", cell_timeout(20))
     assert r.returncode in (1, 2), r.stdout + r.stderr
     assert "Traceback" not in r.stderr
     assert "kernel died" in r.stderr, r.stderr
@@ -100,7 +107,7 @@ def test_class_grading_isolates_bad_submissions_and_keeps_grades(tmp_path):
     variant(subs, "eve", answer=CHEAT, test_source="pass")     # edited test cell
     variant(subs, "frank", answer=CRASH)                       # kills the kernel
     course = tmp_path / "course"
-    r = aisd("grade", str(subs), "--course", str(course), "--cell-timeout", "5", timeout=600)
+    r = aisd("grade", str(subs), "--course", str(course), "--cell-timeout", cell_timeout(), timeout=600)
     assert r.returncode == 1, r.stdout + r.stderr             # some submissions had errors
     rows = read_csv(course / "export" / "grades.csv")
     assert rows["alice"]["score"] == "2" and rows["alice"]["status"] == "graded"
@@ -113,13 +120,13 @@ def test_class_grading_isolates_bad_submissions_and_keeps_grades(tmp_path):
     assert "_sk_cosine" not in feedback, "feedback shows the hidden tests"
 
     # Run again: nothing changed, nothing is re-graded, nothing is lost.
-    r = aisd("grade", str(subs), "--course", str(course), "--cell-timeout", "5", timeout=600)
+    r = aisd("grade", str(subs), "--course", str(course), "--cell-timeout", cell_timeout(), timeout=600)
     rows = read_csv(course / "export" / "grades.csv")
     assert rows["alice"]["score"] == "2" and rows["alice"]["status"] == "unchanged", rows["alice"]
 
     # Alice replaces her notebook with a broken file: the error is reported, her grade is kept.
     (subs / "alice" / f"{A}.ipynb").write_text("broken")
-    r = aisd("grade", str(subs), "--course", str(course), "--cell-timeout", "5", timeout=600)
+    r = aisd("grade", str(subs), "--course", str(course), "--cell-timeout", cell_timeout(), timeout=600)
     rows = read_csv(course / "export" / "grades.csv")
     assert rows["alice"]["score"] == "2", rows["alice"]
     assert rows["alice"]["status"] == "error" and "earlier grade is kept" in rows["alice"]["detail"]

@@ -27,7 +27,7 @@ import pytest
 
 from aisd import paths
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("binder")]   # one worker builds the env once
 
 BINDER = paths.ROOT / "binder"
 START = "00_start_here"

@@ -29,16 +29,17 @@ import nbformat
 import pytest
 
 from aisd import paths
+from conftest import slowness
 from aisd.course.nbgrader import Course
 
-pytestmark = [pytest.mark.browser, pytest.mark.slow]
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.xdist_group("browser")]
 
 START = "00_start_here"
 ARTIFACTS = paths.ROOT / "test-artifacts"
 LAB_CONFIG = paths.ROOT / "binder" / "jupyter"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
-TIMEOUT_MS = 60_000
+TIMEOUT_MS = 60_000      # on a quiet machine; tests wait TIMEOUT_MS * slowness() (see conftest)
 
 
 def _chromium() -> str:
@@ -123,7 +124,7 @@ def browser():
 def page(browser):
     context = browser.new_context(viewport={"width": 1400, "height": 900})
     pg = context.new_page()
-    pg.set_default_timeout(TIMEOUT_MS)
+    pg.set_default_timeout(TIMEOUT_MS * slowness())
     yield pg
     context.close()
 
@@ -156,7 +157,7 @@ def _wait_notebook_ready(page, name: str) -> None:
     page.wait_for_function(
         "() => { const s = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden) "
         ".jp-Notebook-ExecutionIndicator'); return s && s.getAttribute('data-status') === 'idle'; }",
-        timeout=TIMEOUT_MS)
+        timeout=TIMEOUT_MS * slowness())
 
 
 def _menu(page, top: str, item: str) -> None:
@@ -168,7 +169,7 @@ def _validate(page) -> tuple[str, str]:
     """Click nbgrader's Validate button; return (result class, dialog text) and close the dialog."""
     page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .validate-button").click()
     dialog = page.locator(".jp-Dialog")
-    dialog.locator(".jp-Dialog-header:has-text('Validation Results')").wait_for(timeout=120_000)
+    dialog.locator(".jp-Dialog-header:has-text('Validation Results')").wait_for(timeout=120_000 * slowness())
     body = dialog.locator(".validation-success, .validation-failed, .validation-passed").first
     body.wait_for()
     kind = next(c for c in body.get_attribute("class").split() if c.startswith("validation-"))
@@ -224,7 +225,7 @@ def test_student_lab(page, tmp_path):
         page.wait_for_function(
             "() => { const p = [...document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) "
             ".jp-CodeCell .jp-InputPrompt')]; return p.length > 0 && p.every(e => /\\[\\d+\\]/.test(e.innerText)); }",
-            timeout=TIMEOUT_MS)
+            timeout=TIMEOUT_MS * slowness())
         _wait_notebook_ready(page, f"{START}.ipynb")
         errors = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) "
                               ".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']")

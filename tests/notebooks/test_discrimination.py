@@ -1,64 +1,111 @@
-"""Discrimination: a plausible wrong answer to any exercise must lose that exercise's points.
+"""Discrimination: a plausible wrong answer to any exercise loses points, and a delegating one scores zero.
 
 For each notebook, the solution runs once in a fresh kernel. Just before each answer cell ``ex_X``,
 every wrong answer for X (``tests/wrong_answers/NN_name.py``) is executed in its place, followed by the
 cells up to X's last test cell; nbgrader's own scoring (``determine_grade``) must give at least one of
-X's test cells less than full points. Then the real answer runs and the notebook goes on. One kernel per
-notebook keeps this affordable; ``test_wrong_answer_loses_points_in_real_autograde`` shows, for one wrong
-answer per notebook, that a copy of the notebook through real ``nbgrader autograde`` agrees.
+X's test cells less than full points. The same happens with a *delegating* answer generated for every
+function exercise (it calls the package's reference answer of X, which ``aisd.exercises.guarded``
+switches off while tests run): it must score zero on every one of X's test cells. Then the real answer
+runs and the notebook goes on. One kernel per notebook keeps this affordable; test_grading.py shows, for
+one wrong and one delegating answer per notebook, that real ``nbgrader autograde`` agrees.
 """
 from __future__ import annotations
 
 import copy
+import inspect
 
-import nbformat
 import pytest
 from nbclient import NotebookClient
 from nbgrader.utils import determine_grade
 
-from aisd import paths
-from aisd.course.nbgrader import nbgrader_env
+from aisd import exercises, paths
 from aisd.course.cells import answer_cells, autograded_tests, exercise_of, read
-from aisd.course.selfcheck import check, first_problem
-from conftest import wrong_answers
+from aisd.course.nbgrader import nbgrader_env
+from aisd.course.selfcheck import first_problem
+from conftest import defined_function, delegating_answer, wrong_answers
 
-pytestmark = pytest.mark.slow
+DELEGATES = "delegates to the package's reference answer"
 
 
 def test_every_exercise_has_wrong_answers(assignment):
     """Each autograded exercise has at least one wrong answer for the tests to reject."""
     nb = read(paths.SOLUTIONS / f"{assignment}.ipynb")
-    exercises = {c.grade_id.removeprefix("ex_") for c in answer_cells(nb)}
+    names = {c.grade_id.removeprefix("ex_") for c in answer_cells(nb)}
     wrong = wrong_answers(assignment)
-    missing = sorted(x for x in exercises if not wrong.get(x))
+    missing = sorted(x for x in names if not wrong.get(x))
     assert not missing, f"{assignment}: no wrong answers in tests/wrong_answers for {missing}"
-    unknown = sorted(set(wrong) - exercises)
+    unknown = sorted(set(wrong) - names)
     assert not unknown, f"{assignment}: wrong answers for exercises that do not exist: {unknown}"
+
+
+def test_every_exercise_has_exactly_one_reference_answer_of_its_shape(assignment):
+    """Each ``ex_X`` has one reference answer in the package, named like what the answer defines, with the
+    same parameters (so hidden tests compare like with like, and delegation can be caught)."""
+    nb = read(paths.SOLUTIONS / f"{assignment}.ipynb")
+    problems = []
+    for cell in answer_cells(nb):
+        name = cell.grade_id.removeprefix("ex_")
+        try:
+            ref = exercises.reference_for(assignment[:2], name)
+        except LookupError as exc:
+            problems.append(str(exc))
+            continue
+        fn = ref.function
+        if "." in ref.where.removeprefix(fn.__module__ + "."):
+            problems.append(f"ex_{name}: the reference {ref.where} is a method; make it a module-level function")
+            continue
+        answer = defined_function(cell.source, fn.__name__)
+        if answer is None:
+            if f"{fn.__name__} =" not in cell.source and f"{fn.__name__}=" not in cell.source:
+                problems.append(f"ex_{name}: the answer cell neither defines {fn.__name__}() nor assigns "
+                                f"{fn.__name__} (the reference {ref.where} names what the answer is)")
+            continue
+        theirs = [a.arg for a in answer.args.posonlyargs + answer.args.args + answer.args.kwonlyargs]
+        ours = [p for p in inspect.signature(fn).parameters]
+        if theirs != ours:
+            problems.append(f"ex_{name}: the answer's parameters {theirs} differ from the reference's {ours}")
+    assert not problems, f"{assignment}:\n" + "\n".join(problems)
 
 
 def _grade_id(cell) -> str:
     return cell.get("metadata", {}).get("nbgrader", {}).get("grade_id", "")
 
 
-def test_wrong_answers_lose_points(assignment, monkeypatch):
-    """Run every wrong answer in place of its exercise; each must fail at least one of its tests."""
+def _trials(assignment: str, nb) -> dict[str, dict[str, str]]:
+    """The written wrong answers, plus a delegating answer for every function exercise."""
+    trials = {name: dict(answers) for name, answers in wrong_answers(assignment).items()}
+    for cell in answer_cells(nb):
+        name = cell.grade_id.removeprefix("ex_")
+        try:
+            code = delegating_answer(exercises.reference_for(assignment[:2], name), cell.source)
+        except LookupError:
+            continue          # reported by the reference test above
+        if code:
+            trials.setdefault(name, {})[DELEGATES] = code
+    return trials
+
+
+@pytest.mark.slow
+def test_wrong_answers_lose_points_and_delegation_scores_zero(assignment, monkeypatch):
+    """Run every wrong answer in place of its exercise; each must fail at least one of its tests, and a
+    delegating answer must fail every one of them."""
     for key, value in nbgrader_env().items():
         monkeypatch.setenv(key, value)
     nb = read(paths.SOLUTIONS / f"{assignment}.ipynb")
-    wrong = wrong_answers(assignment)
+    trials = _trials(assignment, nb)
     tests_of: dict[str, list[int]] = {}
     for c in autograded_tests(nb):
         tests_of.setdefault(exercise_of(c.grade_id), []).append(c.index)
     client = NotebookClient(nb, timeout=180, kernel_name="python3", allow_errors=True,
                             resources={"metadata": {"path": str(paths.SOLUTIONS)}})
-    accepted, broken = [], []
+    accepted, broken, half = [], [], []
     with client.setup_kernel():
         for index, cell in enumerate(nb.cells):
             name = _grade_id(cell).removeprefix("ex_")
-            if _grade_id(cell).startswith("ex_") and name in wrong:
+            if _grade_id(cell).startswith("ex_") and name in trials:
                 last = max(tests_of[name])
-                for description, code in wrong[name].items():
-                    scored = []
+                for description, code in trials[name].items():
+                    scores = []
                     for j in range(index, last + 1):
                         trial = copy.deepcopy(nb.cells[j])
                         if j == index:
@@ -69,30 +116,16 @@ def test_wrong_answers_lose_points(assignment, monkeypatch):
                                           f"({first_problem(trial)})")
                         if j in tests_of[name]:
                             score, max_score = determine_grade(trial)
-                            scored.append(score < max_score)
-                    if not any(scored):
+                            scores.append((_grade_id(trial), score, max_score))
+                    if all(score >= max_score for _, score, max_score in scores):
                         accepted.append(f"{name} / {description}")
+                    elif description == DELEGATES and any(score > 0 for _, score, _ in scores):
+                        half.append(f"{name}: " + ", ".join(f"{g} {s:g}/{m:g}" for g, s, m in scores if s > 0))
             if cell.cell_type == "code":
                 client.execute_cell(cell, index)
     assert not broken, "\n".join(broken)
     assert not accepted, (f"{assignment}: these wrong answers pass all their exercise's tests "
                           "(a grade a wrong answer earns is a bug):\n" + "\n".join(accepted))
-
-
-def test_wrong_answer_loses_points_in_real_autograde(assignment, tmp_path):
-    """One wrong answer per notebook, put into a copy of the notebook and graded by nbgrader."""
-    wrong = wrong_answers(assignment)
-    if not wrong:
-        pytest.fail(f"{assignment} has no wrong answers")
-    exercise, answers = next(iter(wrong.items()))
-    description, code = next(iter(answers.items()))
-    nb = read(paths.SOLUTIONS / f"{assignment}.ipynb")
-    for cell in nb.cells:
-        if _grade_id(cell) == f"ex_{exercise}":
-            cell.source = code
-    copy_path = tmp_path / f"{assignment}.ipynb"
-    nbformat.write(nb, copy_path)
-    report = check(copy_path)
-    got, possible = report.exercise_points(exercise)
-    assert possible > 0
-    assert got < possible, f"{assignment}: wrong answer '{description}' to {exercise} earned {got}/{possible}"
+    assert not half, (f"{assignment}: an answer that only calls the package's reference answer still earns "
+                      "points (call the learner's function through aisd.exercises.guarded in every test "
+                      "cell):\n" + "\n".join(half))

@@ -1,36 +1,91 @@
-"""Every solution earns full marks and every student version zero, through real nbgrader autograde."""
+"""Through real nbgrader autograde: every solution earns full marks and runs without an error; every
+student version earns nothing, even with a wrong answer and a delegating answer typed in.
+
+Each notebook is executed twice here (the solution; the student version), and once more in
+test_discrimination.py: the checks that can share an execution share it.
+"""
 from __future__ import annotations
 
 import pytest
 
-from aisd import paths
+from aisd import exercises, paths
 from aisd.course.cells import answer_cells, read
 from aisd.course.selfcheck import check
+from conftest import delegating_answer, wrong_answers
 
 pytestmark = pytest.mark.slow
 
 
-def test_solution_autogrades_to_full_marks(assignment):
-    """The instructor's notebook passes every autograded test, hidden ones included."""
+def _errors(executed) -> list[tuple[int, str, str]]:
+    return [(i, o.get("ename", ""), (o.get("evalue") or "").splitlines()[0] if o.get("evalue") else "")
+            for i, cell in enumerate(executed.cells) for o in cell.get("outputs", [])
+            if o.get("output_type") == "error"]
+
+
+def test_solution_runs_cleanly_and_autogrades_to_full_marks(assignment):
+    """The instructor's notebook runs from a fresh kernel with no error in any cell (what nbval checked)
+    and passes every autograded test, hidden ones included."""
     report = check(paths.SOLUTIONS / f"{assignment}.ipynb")
-    failed = [f"{r.grade_id}: {r.message}" for r in report.autograded if not r.passed]
     assert report.max_score > 0, f"{assignment} has no autograded points"
+    errors = _errors(report.executed)
+    assert not errors, f"{assignment}: cells raised from a fresh kernel: {errors}"
+    failed = [f"{r.grade_id}: {r.message}" for r in report.autograded if not r.passed]
     assert not failed, f"{assignment} solution lost points:\n" + "\n".join(failed)
-    assert report.all_passed
 
 
-def test_student_version_scores_zero(assignment):
-    """The released notebook earns nothing, and fails only by the stubs' NotImplementedError."""
-    report = check(paths.NOTEBOOKS / f"{assignment}.ipynb")
-    assert report.score == 0, f"{assignment} student version earned {report.score} points: " + ", ".join(
-        r.grade_id for r in report.autograded if r.points)
-    first_answer = min(c.index for c in answer_cells(read(paths.NOTEBOOKS / f"{assignment}.ipynb")))
-    errors = [(i, o.get("ename")) for i, cell in enumerate(report.executed.cells)
-              for o in cell.get("outputs", []) if o.get("output_type") == "error"]
+def _student_copy_with(assignment: str, answers: dict[str, str], tmp_path):
+    """The released notebook with some answer cells filled in (as a learner would type them)."""
+    nb = read(paths.NOTEBOOKS / f"{assignment}.ipynb")
+    for cell in nb.cells:
+        grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id", "")
+        if grade_id.removeprefix("ex_") in answers and grade_id.startswith("ex_"):
+            cell.source = answers[grade_id.removeprefix("ex_")]
+    import nbformat
+
+    path = tmp_path / f"{assignment}.ipynb"
+    nbformat.write(nb, path)
+    return path
+
+
+def test_student_version_scores_zero_even_with_a_wrong_and_a_delegating_answer(assignment, tmp_path):
+    """The released notebook earns nothing. Its first exercise gets a plausible wrong answer and its
+    first function exercise a delegating one (it calls the package's reference answer): real nbgrader
+    gives both zero. Nothing raises before the first exercise, and the first stub left raises
+    NotImplementedError."""
+    solution = read(paths.SOLUTIONS / f"{assignment}.ipynb")
+    answers = answer_cells(solution)
+    exercise_order = [c.grade_id.removeprefix("ex_") for c in answers]
+    filled: dict[str, str] = {}
+    wrong = wrong_answers(assignment)
+    first = exercise_order[0]
+    if wrong.get(first):
+        filled[first] = next(iter(wrong[first].values()))
+    sources = {c.grade_id.removeprefix("ex_"): c.source for c in answers}
+    for name in exercise_order:
+        if name in filled:
+            continue
+        try:
+            ref = exercises.reference_for(assignment[:2], name)
+        except LookupError:
+            continue
+        code = delegating_answer(ref, sources[name])
+        if code:
+            filled[name] = code
+            break
+    report = check(_student_copy_with(assignment, filled, tmp_path))
+    earned = {r.grade_id: r.points for r in report.autograded if r.points}
+    assert report.score == 0, f"{assignment}: the student version earned points: {earned} (filled in: {sorted(filled)})"
+
+    stub_cells = [c.index for c in answer_cells(read(paths.NOTEBOOKS / f"{assignment}.ipynb"))
+                  if c.grade_id.removeprefix("ex_") not in filled]
+    errors = _errors(report.executed)
     assert errors, "the student version raised nothing: are the stubs missing?"
-    before = [(i, e) for i, e in errors if i < first_answer]
+    first_answer = min(c.index for c in answers)
+    before = [e for e in errors if e[0] < first_answer]
     assert not before, f"errors before the first exercise (cell {first_answer}): {before}"
-    first_index, first_name = errors[0]
-    assert first_name == "NotImplementedError", (
-        f"the first error in the student version (cell {first_index}) is {first_name}, "
-        "not the stub's NotImplementedError")
+    if stub_cells:
+        first_stub = min(stub_cells)
+        after = [e for e in errors if e[0] >= first_stub]
+        assert after and after[0][1] == "NotImplementedError", (
+            f"the first error at or after the first stub left (cell {first_stub}) should be the stub's "
+            f"NotImplementedError; errors: {after[:5]}")

@@ -35,6 +35,9 @@ def _local_env(monkeypatch, home) -> None:
     monkeypatch.setenv("AISD_HOME", str(home))
 
 
+pytestmark = pytest.mark.xdist_group("llm")     # one private server for the module, on one worker
+
+
 @pytest.fixture(scope="module")
 def home(tmp_path_factory):
     """One local server for this module's chat tests (this worker's own state dir)."""
