@@ -124,14 +124,14 @@ def async_client(local: bool | None = None, timeout: float = 120.0) -> openai.As
 # Clear errors: the openai client's exceptions turned into one LLMUnavailable that says what to do.
 # Subclasses rather than wrappers, so that copies (with_options) keep them.
 # --------------------------------------------------------------------------------------------
-def _translate(exc: Exception, base_url: str, local: bool) -> Exception | None:
+def _raise_clearly(exc: Exception, base_url: str, local: bool) -> None:
+    """Raise the LLMUnavailable that says what to do about ``exc``, if there is one (else return)."""
     if isinstance(exc, openai.APITimeoutError):
-        return LLMUnavailable(_timed_out(base_url, local))
+        raise LLMUnavailable(_timed_out(base_url, local)) from exc
     if isinstance(exc, openai.APIConnectionError):
-        return LLMUnavailable(_unreachable(base_url, exc))
+        raise LLMUnavailable(_unreachable(base_url, exc)) from exc
     if not local and isinstance(exc, (openai.NotFoundError, openai.AuthenticationError)):
-        return LLMUnavailable(_rejected(base_url, exc))
-    return None
+        raise LLMUnavailable(_rejected(base_url, exc)) from exc
 
 
 class _LocalOpenAI(openai.OpenAI):
@@ -141,10 +141,8 @@ class _LocalOpenAI(openai.OpenAI):
         try:
             return super().request(*args, **kwargs)
         except openai.APIError as exc:
-            better = _translate(exc, str(self.base_url), self._local)
-            if better is None:
-                raise
-            raise better from exc
+            _raise_clearly(exc, str(self.base_url), self._local)
+            raise
 
 
 class _ProviderOpenAI(_LocalOpenAI):
@@ -158,10 +156,8 @@ class _AsyncLocalOpenAI(openai.AsyncOpenAI):
         try:
             return await super().request(*args, **kwargs)
         except openai.APIError as exc:
-            better = _translate(exc, str(self.base_url), self._local)
-            if better is None:
-                raise
-            raise better from exc
+            _raise_clearly(exc, str(self.base_url), self._local)
+            raise
 
 
 class _AsyncProviderOpenAI(_AsyncLocalOpenAI):
