@@ -34,8 +34,8 @@ lab: $(STAMP)
 	  --ServerApp.port=$(PORT) $(ROOT_FLAG) --LabApp.default_url=/lab/tree/$(START) \
 	  --ServerApp.root_dir=$(CURDIR) --LabApp.app_settings_dir=$(CURDIR)/binder/jupyter/settings
 
-# The whole test suite (CI runs this through .ci/run). Each notebook is executed three times in all (solution
-# autograde, student autograde, one kernel for every wrong answer): see tests/notebooks/.
+# The whole test suite (CI runs this through .ci/run). Each notebook is executed twice in all (the student
+# version through real autograde; the solution in one kernel with every wrong answer): see tests/notebooks/.
 # Tests keep their own state dir (LLM server, caches) so they never touch a learner's; its server is
 # stopped at the end whatever the result.
 TEST_HOME := $(CURDIR)/.test-home

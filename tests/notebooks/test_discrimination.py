@@ -1,13 +1,17 @@
-"""Discrimination: a plausible wrong answer to any exercise loses points, and a delegating one scores zero.
+"""Discrimination: the solution earns every point, a plausible wrong answer to any exercise loses points,
+and a delegating one scores zero.
 
-For each notebook, the solution runs once in a fresh kernel. Just before each answer cell ``ex_X``,
+For each notebook, the solution runs once in a fresh kernel: every one of its cells must run without an
+error and every test cell must earn full points under nbgrader's own scoring (``determine_grade``, what
+``nbgrader autograde`` uses; this is the solution's only execution in the suite). Just before each answer cell ``ex_X``,
 every wrong answer for X (``tests/wrong_answers/NN_name.py``) is executed in its place, followed by the
 cells up to X's last test cell; nbgrader's own scoring (``determine_grade``) must give at least one of
 X's test cells less than full points. The same happens with a *delegating* answer generated for every
 function exercise (it calls the package's reference answer of X, which ``aisd.exercises.guarded``
 switches off while tests run): it must score zero on every one of X's test cells. Then the real answer
 runs and the notebook goes on. One kernel per notebook keeps this affordable; test_grading.py shows, for
-one wrong and one delegating answer per notebook, that real ``nbgrader autograde`` agrees.
+one wrong and one delegating answer per notebook, that real ``nbgrader autograde`` agrees, and runs
+``aisd check`` end to end on a solution.
 """
 from __future__ import annotations
 
@@ -86,8 +90,9 @@ def _trials(assignment: str, nb) -> dict[str, dict[str, str]]:
 
 
 @pytest.mark.slow
-def test_wrong_answers_lose_points_and_delegation_scores_zero(assignment, monkeypatch):
-    """Run every wrong answer in place of its exercise; each must fail at least one of its tests, and a
+def test_solution_earns_everything_wrong_answers_lose_and_delegation_scores_zero(assignment, monkeypatch):
+    """Run the solution from a fresh kernel: no cell raises and every test earns its points. Before each
+    answer, run every wrong answer in its place: each must fail at least one of its exercise's tests, and a
     delegating answer must fail every one of them."""
     for key, value in nbgrader_env().items():
         monkeypatch.setenv(key, value)
@@ -98,7 +103,7 @@ def test_wrong_answers_lose_points_and_delegation_scores_zero(assignment, monkey
         tests_of.setdefault(exercise_of(c.grade_id), []).append(c.index)
     client = NotebookClient(nb, timeout=180, kernel_name="python3", allow_errors=True,
                             resources={"metadata": {"path": str(paths.SOLUTIONS)}})
-    accepted, broken, half = [], [], []
+    accepted, broken, half, raised, lost = [], [], [], [], []
     with client.setup_kernel():
         for index, cell in enumerate(nb.cells):
             name = _grade_id(cell).removeprefix("ex_")
@@ -123,6 +128,16 @@ def test_wrong_answers_lose_points_and_delegation_scores_zero(assignment, monkey
                         half.append(f"{name}: " + ", ".join(f"{g} {s:g}/{m:g}" for g, s, m in scores if s > 0))
             if cell.cell_type == "code":
                 client.execute_cell(cell, index)
+                problem = [o for o in cell.get("outputs", []) if o.get("output_type") == "error"]
+                if problem:
+                    raised.append(f"cell {index} ({_grade_id(cell) or 'no grade id'}): "
+                                  f"{problem[0].get('ename')}: {problem[0].get('evalue', '')[:200]}")
+                if index in tests_of.get(exercise_of(_grade_id(cell)), ()):
+                    score, max_score = determine_grade(cell)
+                    if score < max_score:
+                        lost.append(f"{_grade_id(cell)}: {score:g}/{max_score:g} ({first_problem(cell)})")
+    assert not raised, f"{assignment}: the solution raised from a fresh kernel:\n" + "\n".join(raised)
+    assert not lost, f"{assignment}: the solution lost points:\n" + "\n".join(lost)
     assert not broken, "\n".join(broken)
     assert not accepted, (f"{assignment}: these wrong answers pass all their exercise's tests "
                           "(a grade a wrong answer earns is a bug):\n" + "\n".join(accepted))

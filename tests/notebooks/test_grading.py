@@ -1,8 +1,10 @@
-"""Through real nbgrader autograde: every solution earns full marks and runs without an error; every
-student version earns nothing, even with a wrong answer and a delegating answer typed in.
+"""Through real nbgrader autograde: every student version earns nothing, even with a wrong answer and a
+delegating answer typed in; and ``aisd check`` of a solution gives full marks, end to end.
 
-Each notebook is executed twice here (the solution; the student version), and once more in
-test_discrimination.py: the checks that can share an execution share it.
+A notebook is executed twice in the whole suite: its student version here, and its solution in
+test_discrimination.py, where that one run also proves the solution raises nothing and earns every
+point under nbgrader's own scoring, and every wrong answer loses. The end-to-end self-check of a
+solution runs for the start notebook only (it is the same code path for every notebook).
 """
 from __future__ import annotations
 
@@ -22,9 +24,10 @@ def _errors(executed) -> list[tuple[int, str, str]]:
             if o.get("output_type") == "error"]
 
 
-def test_solution_runs_cleanly_and_autogrades_to_full_marks(assignment):
-    """The instructor's notebook runs from a fresh kernel with no error in any cell (what nbval checked)
-    and passes every autograded test, hidden ones included."""
+def test_self_check_of_a_solution_gives_full_marks():
+    """`aisd check` on the instructor's start notebook: real nbgrader, hidden tests included, full marks,
+    no error in any cell."""
+    assignment = paths.assignment_names()[0]
     report = check(paths.SOLUTIONS / f"{assignment}.ipynb")
     assert report.max_score > 0, f"{assignment} has no autograded points"
     errors = _errors(report.executed)
