@@ -1,0 +1,292 @@
+"""Classification metrics for rare positives (fraud, abuse, failures), written once for the course.
+
+- ranking quality over all thresholds: :func:`roc_auc`, :func:`average_precision` (PR-AUC);
+- at an operating point: :func:`alert_precision_at_k` (an analyst team reviews ``k`` alerts a day),
+  :func:`daily_alert_precision`, :func:`recall_at_fpr` (how many positives at a tolerated false-alarm rate);
+- money: :func:`expected_cost` of a threshold and :func:`cost_optimal_threshold`, with
+  :class:`Costs`; :func:`decision_bands` (allow / step-up / decline);
+- trust in a number: :func:`calibration_curve`, :func:`bootstrap_ci`;
+- drift: :func:`psi`, the population stability index between two samples.
+
+The tests check each against scikit-learn where it has one (``roc_auc_score``,
+``average_precision_score``, ``roc_curve``, ``calibration_curve``).
+
+>>> y, s = [0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8]
+>>> roc_auc(y, s), round(average_precision(y, s), 4), alert_precision_at_k(y, s, k=2)
+(0.75, 0.8333, 0.5)
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+
+from .errors import AisdError
+
+
+def _labels_scores(y_true, scores) -> tuple[np.ndarray, np.ndarray]:
+    y, s = np.asarray(y_true), np.asarray(scores, dtype=float)
+    if y.ndim != 1 or s.shape != y.shape:
+        raise AisdError(f"labels and scores must be two 1-D sequences of the same length, got {y.shape} and {s.shape}")
+    if len(y) and not np.isin(y, (0, 1)).all():
+        raise AisdError("labels must be 0 (negative) or 1 (positive)")
+    if np.isnan(s).any():
+        raise AisdError("scores contain NaN: score every example")
+    return y.astype(np.int64), s
+
+
+def _both_classes(y: np.ndarray, what: str) -> None:
+    if y.sum() == 0 or y.sum() == len(y):
+        raise AisdError(f"{what} needs both positives and negatives; these labels have only "
+                        f"{'positives' if len(y) and y.sum() else 'negatives'}")
+
+
+def _curve(y: np.ndarray, s: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """True and false positives when flagging every score >= each distinct score, highest first."""
+    order = np.argsort(-s, kind="stable")
+    s, y = s[order], y[order]
+    last_of_each = np.r_[np.nonzero(np.diff(s))[0], len(s) - 1]     # the end of each run of equal scores
+    tp = np.cumsum(y)[last_of_each]
+    fp = (last_of_each + 1) - tp
+    return tp, fp, s[last_of_each]
+
+
+def roc_auc(y_true, scores) -> float:
+    """Area under the ROC curve: the chance that a random positive scores above a random negative (ties 1/2).
+
+    >>> roc_auc([0, 1, 0, 1], [0.2, 0.9, 0.5, 0.5])
+    0.875
+    """
+    y, s = _labels_scores(y_true, scores)
+    _both_classes(y, "ROC-AUC")
+    tp, fp, _ = _curve(y, s)
+    tpr, fpr = np.r_[0, tp] / tp[-1], np.r_[0, fp] / fp[-1]
+    return float(np.sum(np.diff(fpr) * (tpr[1:] + tpr[:-1]) / 2))      # trapezoids: ties count half
+
+
+def average_precision(y_true, scores) -> float:
+    """PR-AUC as average precision: the precision at each threshold, weighted by the recall it adds.
+
+    A random scorer gets the positive rate (0.0017 on the ULB set), not 0.5: compare with that.
+
+    >>> average_precision([0, 1, 0, 1], [0.1, 0.9, 0.8, 0.3])     # precision 1 at recall 0.5, 2/3 at recall 1
+    0.8333333333333333
+    """
+    y, s = _labels_scores(y_true, scores)
+    if y.sum() == 0:
+        raise AisdError("average precision needs at least one positive label")
+    tp, fp, _ = _curve(y, s)
+    precision, recall = tp / (tp + fp), tp / tp[-1]
+    return float(np.sum(np.diff(np.r_[0, recall]) * precision))
+
+
+def alert_precision_at_k(y_true, scores, k: int) -> float:
+    """Share of positives among the ``k`` highest scores: the precision of an alert budget of ``k``.
+
+    Divides by ``k`` (a budget left unused by too few examples counts as misses); ties at the cut are
+    broken by order of appearance.
+
+    >>> alert_precision_at_k([0, 1, 1, 0, 1], [0.9, 0.8, 0.7, 0.1, 0.05], k=3)
+    0.6666666666666666
+    """
+    y, s = _labels_scores(y_true, scores)
+    if not isinstance(k, (int, np.integer)) or k < 1:
+        raise AisdError(f"k (the alert budget) must be a whole number >= 1, got {k!r}")
+    top = np.argsort(-s, kind="stable")[:k]
+    return float(y[top].sum() / k)
+
+
+def daily_alert_precision(y_true, scores, days, k: int) -> float:
+    """Mean over days of the precision of each day's ``k`` top alerts (an analyst team's daily budget).
+
+    >>> daily_alert_precision([1, 0, 0, 1], [0.9, 0.1, 0.8, 0.2], days=[0, 0, 1, 1], k=1)
+    0.5
+    """
+    y, s = _labels_scores(y_true, scores)
+    days = np.asarray(days)
+    if days.shape != y.shape:
+        raise AisdError(f"days must give one day per example ({len(y)}), got {days.shape}")
+    if not len(y):
+        raise AisdError("daily_alert_precision needs at least one example")
+    return float(np.mean([alert_precision_at_k(y[days == d], s[days == d], k) for d in np.unique(days)]))
+
+
+def recall_at_fpr(y_true, scores, max_fpr: float = 0.01) -> float:
+    """The highest recall (true positive rate) of any threshold whose false positive rate is <= ``max_fpr``.
+
+    >>> recall_at_fpr([0, 0, 0, 0, 1, 1], [0.1, 0.2, 0.3, 0.9, 0.8, 0.95], max_fpr=0.25)
+    1.0
+    >>> recall_at_fpr([0, 0, 0, 0, 1, 1], [0.1, 0.2, 0.3, 0.9, 0.8, 0.95], max_fpr=0.0)
+    0.5
+    """
+    y, s = _labels_scores(y_true, scores)
+    _both_classes(y, "recall at a false positive rate")
+    if not 0 <= max_fpr <= 1:
+        raise AisdError(f"max_fpr must be in [0, 1], got {max_fpr!r}")
+    tp, fp, _ = _curve(y, s)
+    tpr, fpr = np.r_[0, tp] / tp[-1], np.r_[0, fp] / fp[-1]
+    return float(tpr[fpr <= max_fpr].max())
+
+
+def calibration_curve(y_true, probs, n_bins: int = 10) -> tuple[np.ndarray, np.ndarray]:
+    """``(observed positive rate, mean predicted probability)`` per equal-width bin of [0, 1], empty bins left
+    out: a calibrated model lies on the diagonal. Same bins as scikit-learn's ``calibration_curve``.
+
+    >>> observed, predicted = calibration_curve([0, 0, 1, 1], [0.1, 0.2, 0.7, 0.9], n_bins=2)
+    >>> observed.tolist(), predicted.tolist()
+    ([0.0, 1.0], [0.15000000000000002, 0.8])
+    """
+    y, p = _labels_scores(y_true, probs)
+    if len(p) and (p.min() < 0 or p.max() > 1):
+        raise AisdError("calibration needs probabilities in [0, 1] (use predict_proba, not a raw score)")
+    if not isinstance(n_bins, (int, np.integer)) or n_bins < 1:
+        raise AisdError(f"n_bins must be a whole number >= 1, got {n_bins!r}")
+    edges = np.linspace(0.0, 1.0, n_bins + 1)
+    bin_of = np.searchsorted(edges[1:-1], p, side="right")      # 1.0 falls in the last bin
+    count = np.bincount(bin_of, minlength=n_bins)
+    positives = np.bincount(bin_of, weights=y, minlength=n_bins)
+    predicted = np.bincount(bin_of, weights=p, minlength=n_bins)
+    full = count > 0
+    return positives[full] / count[full], predicted[full] / count[full]
+
+
+def psi(expected, actual, n_bins: int = 10, floor: float = 1e-4) -> float:
+    """Population stability index of ``actual`` against ``expected`` (e.g. this week's feature vs training's).
+
+    Bins at the quantiles of ``expected``; PSI = sum over bins of (a - e) * ln(a / e) with the shares of each
+    sample per bin (floored at ``floor`` so an empty bin does not give infinity). Common reading: below 0.1
+    stable, 0.1-0.25 a moderate shift worth a look, above 0.25 a major shift.
+
+    >>> psi([1, 2, 3, 4] * 25, [1, 2, 3, 4] * 25)
+    0.0
+    >>> round(psi([0] * 50 + [1] * 50, [0] * 20 + [1] * 80, n_bins=2), 4)
+    0.4159
+    """
+    e, a = np.asarray(expected, dtype=float), np.asarray(actual, dtype=float)
+    if e.ndim != 1 or a.ndim != 1 or not len(e) or not len(a):
+        raise AisdError("psi needs two non-empty 1-D samples")
+    if np.isnan(e).any() or np.isnan(a).any():
+        raise AisdError("psi: the samples contain NaN; fill or drop missing values first")
+    inner = np.unique(np.quantile(e, np.linspace(0, 1, n_bins + 1)[1:-1]))
+    e_share = np.bincount(np.searchsorted(inner, e, side="right"), minlength=len(inner) + 1) / len(e)
+    a_share = np.bincount(np.searchsorted(inner, a, side="right"), minlength=len(inner) + 1) / len(a)
+    e_share, a_share = np.maximum(e_share, floor), np.maximum(a_share, floor)
+    return float(np.sum((a_share - e_share) * np.log(a_share / e_share)))
+
+
+@dataclass(frozen=True)
+class Interval:
+    """A measured value and its bootstrap confidence interval."""
+    value: float
+    low: float
+    high: float
+    confidence: float
+    resamples: int                  # resamples that gave a value (those with one class only are skipped)
+
+    def __str__(self) -> str:
+        return f"{self.value:.3f} [{self.low:.3f}, {self.high:.3f}]"
+
+
+def bootstrap_ci(metric: Callable[..., float], *columns, n_resamples: int = 1000, confidence: float = 0.95,
+                 seed: int = 0) -> Interval:
+    """Percentile bootstrap interval of ``metric(*columns)``: rows resampled with replacement, together.
+
+    A resample on which the metric is undefined (e.g. no positive for ROC-AUC) is skipped; more than 10 %
+    skipped raises, since the interval would then describe a different population.
+
+    >>> y = [0, 1] * 50
+    >>> s = [0.3, 0.6] * 40 + [0.6, 0.3] * 10
+    >>> ci = bootstrap_ci(roc_auc, y, s, n_resamples=200)
+    >>> ci.low < ci.value == 0.8 < ci.high
+    True
+    """
+    arrays = [np.asarray(c) for c in columns]
+    if not arrays or any(len(a) != len(arrays[0]) for a in arrays) or not len(arrays[0]):
+        raise AisdError("bootstrap_ci needs one or more non-empty columns of the same length")
+    if not 0 < confidence < 1:
+        raise AisdError(f"confidence must be between 0 and 1, e.g. 0.95; got {confidence!r}")
+    value = float(metric(*arrays))
+    rng = np.random.default_rng(seed)
+    n = len(arrays[0])
+    values = []
+    for _ in range(n_resamples):
+        rows = rng.integers(0, n, size=n)
+        try:
+            values.append(float(metric(*(a[rows] for a in arrays))))
+        except (AisdError, ValueError):
+            continue
+    if len(values) < 0.9 * n_resamples:
+        raise AisdError(f"the metric was undefined on {n_resamples - len(values)} of {n_resamples} resamples "
+                        "(too few positives?): a bootstrap interval would mislead")
+    tail = (1 - confidence) / 2 * 100
+    low, high = np.percentile(values, [tail, 100 - tail])
+    return Interval(value, float(low), float(high), confidence, len(values))
+
+
+@dataclass(frozen=True)
+class Costs:
+    """What each outcome costs: a missed fraud loses ``fraud_loss`` (or its amount, when amounts are given),
+    every alert costs an analyst's ``per_alert``, every genuine customer declined costs ``per_false_decline``
+    (friction, churn)."""
+    fraud_loss: float = 100.0
+    per_alert: float = 5.0
+    per_false_decline: float = 10.0
+
+
+def _loss_per_fraud(y: np.ndarray, costs: Costs, amounts) -> np.ndarray:
+    if amounts is None:
+        return y * costs.fraud_loss
+    amounts = np.asarray(amounts, dtype=float)
+    if amounts.shape != y.shape:
+        raise AisdError(f"amounts must give one amount per example ({len(y)}), got {amounts.shape}")
+    return y * amounts
+
+
+def expected_cost(y_true, scores, threshold: float, costs: Costs = Costs(), amounts=None) -> float:
+    """Total cost of flagging every score >= ``threshold``: missed frauds + alerts + false declines.
+
+    >>> expected_cost([1, 0, 1, 0], [0.9, 0.8, 0.2, 0.1], threshold=0.5, costs=Costs(100, 5, 10))
+    120.0
+    """
+    y, s = _labels_scores(y_true, scores)
+    loss = _loss_per_fraud(y, costs, amounts)
+    flagged = s >= threshold
+    missed = loss[~flagged].sum()
+    return float(missed + flagged.sum() * costs.per_alert + (flagged & (y == 0)).sum() * costs.per_false_decline)
+
+
+def cost_optimal_threshold(y_true, scores, costs: Costs = Costs(), amounts=None) -> tuple[float, float]:
+    """``(threshold, cost)`` of the cheapest threshold on these examples (``inf``: flag nothing).
+
+    Tries every distinct score; among equal costs it keeps the highest threshold (fewest alerts).
+    Choose it on a validation window, then report its cost on later, held-out days.
+
+    >>> cost_optimal_threshold([1, 0, 1, 0], [0.9, 0.8, 0.2, 0.1], costs=Costs(100, 5, 10))
+    (0.2, 25.0)
+    """
+    y, s = _labels_scores(y_true, scores)
+    loss = _loss_per_fraud(y, costs, amounts)
+    order = np.argsort(-s, kind="stable")
+    s_sorted, y_sorted, loss_sorted = s[order], y[order], loss[order]
+    last_of_each = np.r_[np.nonzero(np.diff(s_sorted))[0], len(s) - 1] if len(s) else np.array([], dtype=int)
+    flagged = last_of_each + 1
+    caught = np.cumsum(loss_sorted)[last_of_each] if len(s) else np.array([])
+    false_alarms = flagged - np.cumsum(y_sorted)[last_of_each] if len(s) else np.array([])
+    cost = loss.sum() - caught + flagged * costs.per_alert + false_alarms * costs.per_false_decline
+    thresholds = np.r_[np.inf, s_sorted[last_of_each]]
+    cost = np.r_[loss.sum(), cost]
+    best = int(np.argmin(cost))                       # first minimum: the highest threshold among ties
+    return float(thresholds[best]), float(cost[best])
+
+
+def decision_bands(scores, step_up_at: float, decline_at: float) -> np.ndarray:
+    """``"allow"``, ``"step-up"`` (ask for a second factor) or ``"decline"`` per score.
+
+    >>> decision_bands([0.1, 0.5, 0.95], step_up_at=0.3, decline_at=0.9).tolist()
+    ['allow', 'step-up', 'decline']
+    """
+    if step_up_at > decline_at:
+        raise AisdError(f"step_up_at ({step_up_at}) must not exceed decline_at ({decline_at})")
+    s = np.asarray(scores, dtype=float)
+    return np.where(s >= decline_at, "decline", np.where(s >= step_up_at, "step-up", "allow"))
