@@ -1,0 +1,207 @@
+"""The quote verifier: an answer about the law may only quote what the cited provision says, word for word,
+and may only cite provisions that were retrieved for it.
+
+An answer cites in square brackets, by chunk id or citation ("[gdpr/83/5]", "[GDPR Art. 83(5)]"), and
+quotes in double quotes ("..." or “...”). :func:`verify_answer` checks, sentence by sentence:
+
+- every cited provision was retrieved (a citation of a point, ``gdpr/83/5/a``, is covered by its
+  retrieved paragraph ``gdpr/83/5``: the point's words are in it);
+- every quoted span occurs verbatim in one of the chunks the same sentence cites (whitespace and the
+  shape of quote marks aside: ``'`` and ``’`` count as one);
+- every sentence that states something cites (``require_citation``).
+
+:meth:`Verification.supported_text` keeps only the sentences that pass; when none is left the system
+should abstain. :func:`quote_exactness` and :func:`citation_precision` are the metrics of a set of answers.
+
+>>> chunks = {"gdpr/83/5": "fines up to 20 000 000 EUR, or in the case of an undertaking, up to 4 %"}
+>>> v = verify_answer('The cap is "up to 20 000 000 EUR" [GDPR Art. 83(5)].', chunks)
+>>> v.ok, v.cited, v.quotes_found
+(True, ['gdpr/83/5'], 1)
+>>> verify_answer('The cap is "up to 30 000 000 EUR" [gdpr/83/5].', chunks).problems
+['quote not in the cited text: "up to 30 000 000 EUR"']
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Sequence
+
+from .citations import CitationError, citation_from_id, parse_citation
+
+_BRACKET = re.compile(r"\[([^\[\]]+)\]")
+_QUOTE = re.compile(r"“([^”]+)”|\"([^\"]+)\"")
+_APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "\u00a0": " "})
+
+
+def normalise(text: str) -> str:
+    """Whitespace collapsed, curly single quotes made straight: what "verbatim" compares.
+
+    >>> normalise("the  ‘controller’\\n means")
+    "the 'controller' means"
+    """
+    return " ".join(text.translate(_APOSTROPHES).split())
+
+
+def sentences(answer: str) -> list[str]:
+    """The sentences of an answer, split at ``.``, ``!``, ``?`` or a line break, but never inside a quote or
+    a bracket, nor after "Art." (citations hold full stops).
+
+    >>> sentences('It says "fines. More" [GDPR Art. 83(5)]. Next one.')
+    ['It says "fines. More" [GDPR Art. 83(5)].', 'Next one.']
+    """
+    out, start, depth, quote = [], 0, 0, None
+    text = answer or ""
+    for i, ch in enumerate(text):
+        if quote:
+            if ch == quote:
+                quote = None
+        elif ch in "\"“":
+            quote = "”" if ch == "“" else "\""
+        elif ch == "[":
+            depth += 1
+        elif ch == "]":
+            depth = max(0, depth - 1)
+        elif depth == 0 and (ch == "\n" or (ch in ".!?" and (i + 1 == len(text) or text[i + 1].isspace())
+                                               and not text[max(0, i - 3):i].endswith("Art"))):
+            piece = text[start:i + 1].strip()
+            if piece:
+                out.append(piece)
+            start = i + 1
+    if text[start:].strip():
+        out.append(text[start:].strip())
+    return out
+
+
+def cited_ids(sentence: str, default_law: str | None = None) -> list[str]:
+    """The chunk ids a sentence cites in square brackets (ids or citation strings; several may share a
+    bracket, separated by ``;``). Brackets that are no citation are ignored.
+
+    >>> cited_ids("See [gdpr/83/5; AI Act Art. 99(3)] and [note].")
+    ['gdpr/83/5', 'aiact/99/3']
+    """
+    out = []
+    for inside in _BRACKET.findall(sentence):
+        for part in inside.split(";"):
+            part = part.strip()
+            try:
+                cid = citation_from_id(part).id if "/" in part and " " not in part else \
+                    parse_citation(part, default_law).id
+            except CitationError:
+                continue
+            if cid not in out:
+                out.append(cid)
+    return out
+
+
+def covering(cited: str, retrieved: Sequence[str]) -> str | None:
+    """The retrieved chunk that holds a cited provision: the same id, or the nearest retrieved ancestor.
+
+    >>> covering("gdpr/83/5/a", ["gdpr/83/5"]), covering("gdpr/83", ["gdpr/83/5"])
+    ('gdpr/83/5', None)
+    """
+    parts = cited.split("/")
+    for depth in range(len(parts), 1, -1):
+        prefix = "/".join(parts[:depth])
+        if prefix in retrieved:
+            return prefix
+    return None
+
+
+@dataclass
+class SentenceCheck:
+    sentence: str
+    cited: list[str]
+    quotes: list[str]
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+@dataclass
+class Verification:
+    checks: list[SentenceCheck]
+
+    @property
+    def ok(self) -> bool:
+        return bool(self.checks) and all(c.ok for c in self.checks)
+
+    @property
+    def problems(self) -> list[str]:
+        return [p for c in self.checks for p in c.problems]
+
+    @property
+    def cited(self) -> list[str]:
+        return list(dict.fromkeys(i for c in self.checks for i in c.cited))
+
+    @property
+    def quotes(self) -> int:
+        return sum(len(c.quotes) for c in self.checks)
+
+    @property
+    def quotes_found(self) -> int:
+        return sum(len(c.quotes) - sum(p.startswith("quote not") for p in c.problems) for c in self.checks)
+
+    def supported_text(self) -> str:
+        """The answer with every failing sentence removed (``""``: nothing survives, so abstain)."""
+        return " ".join(c.sentence for c in self.checks if c.ok)
+
+
+def verify_answer(answer: str, retrieved: dict[str, str], require_citation: bool = True,
+                  default_law: str | None = None) -> Verification:
+    """Check an answer against the chunks retrieved for it (``{id: text}``); see the module docstring.
+
+    >>> verify_answer("Fines are high.", {"gdpr/83/5": "..."}).problems
+    ['no citation']
+    >>> verify_answer("Fines are high [gdpr/83/6].", {"gdpr/83/5": "..."}).problems
+    ['cites gdpr/83/6, which was not retrieved']
+    """
+    checks = []
+    for sentence in sentences(answer):
+        if not re.search(r"\w", _BRACKET.sub("", sentence)):
+            continue                                   # a bare citation line states nothing
+        cited = cited_ids(sentence, default_law)
+        quotes = [a or b for a, b in _QUOTE.findall(sentence)]
+        check = SentenceCheck(sentence, cited, quotes)
+        holders = []
+        for cid in cited:
+            holder = covering(cid, list(retrieved))
+            if holder is None:
+                check.problems.append(f"cites {cid}, which was not retrieved")
+            else:
+                holders.append(holder)
+        if not cited and require_citation:
+            check.problems.append("no citation")
+        for quote in quotes:
+            if not any(normalise(quote) in normalise(retrieved[h]) for h in holders):
+                check.problems.append(f'quote not in the cited text: "{quote}"')
+        checks.append(check)
+    return Verification(checks)
+
+
+def quote_exactness(results: Sequence[Verification]) -> float:
+    """Share of all quotes, over many answers, found verbatim in their cited text (1.0 when none quoted).
+
+    >>> ctx = {"gdpr/1/1": "a b"}
+    >>> quote_exactness([verify_answer('It says "a" [gdpr/1/1].', ctx), verify_answer('It says "c" [gdpr/1/1].', ctx)])
+    0.5
+    """
+    total = sum(v.quotes for v in results)
+    return sum(v.quotes_found for v in results) / total if total else 1.0
+
+
+def citation_precision(results: Sequence[Verification], relevant: Sequence[set[str]]) -> float:
+    """Share of cited provisions that are relevant (a cited id counts when it is, or lies inside or around,
+    one of the question's relevant chunk ids). Answers citing nothing are skipped; 0.0 if none cite.
+
+    >>> v = verify_answer("A [gdpr/83/5]. B [gdpr/6/1].", {"gdpr/83/5": "", "gdpr/6/1": ""})
+    >>> citation_precision([v], [{"gdpr/83/5"}])
+    0.5
+    """
+    hits = total = 0
+    for v, rel in zip(results, relevant):
+        for cid in v.cited:
+            total += 1
+            hits += any(cid == r or cid.startswith(r + "/") or r.startswith(cid + "/") for r in rel)
+    return hits / total if total else 0.0
