@@ -52,13 +52,16 @@ def feature_names(windows: tuple[int, ...] = WINDOWS_DAYS) -> list[str]:
     return names + ["amount_over_customer_mean"]
 
 
-def window_stats(times: np.ndarray, values: np.ndarray, at: np.ndarray, window: float) -> tuple[np.ndarray, np.ndarray]:
+def window_stats(times: np.ndarray, values: np.ndarray, at: np.ndarray, window) -> tuple[np.ndarray, np.ndarray]:
     """Count and sum of the events with ``at - window <= time < at`` (strictly before ``at``), for each ``at``.
 
-    ``times`` must be sorted. Two binary searches and a running sum: O(log n) per query.
+    ``times`` must be sorted. Two binary searches and a running sum: O(log n) per query. ``window`` is one
+    length for all queries, or one per query (serving asks for 1, 7 and 30 days at once).
 
     >>> window_stats(np.array([0, 10, 20]), np.array([1, 2, 4]), np.array([20, 21]), window=15)
     (array([1, 2]), array([2, 6]))
+    >>> window_stats(np.array([0, 10, 20]), np.array([1, 2, 4]), np.array([21, 21]), window=np.array([5, 30]))
+    (array([1, 3]), array([4, 7]))
     """
     hi = np.searchsorted(times, at, side="left")              # events before at (ties excluded)
     lo = np.searchsorted(times, at - window, side="left")     # events before the window starts
@@ -144,12 +147,14 @@ def online_features(txn: Mapping, store, windows: tuple[int, ...] = WINDOWS_DAYS
     5.0
     """
     windows = _checked_windows(windows)
-    at = np.array([int(txn["time"])], dtype=np.int64)
+    at = int(txn["time"])
     keys = {"customer_id": int(txn["customer_id"]), "terminal_id": int(txn["terminal_id"])}
+    lengths = np.array(windows, dtype=np.int64) * DAY
     stats = {}
     for stream, (entity, _, _) in STREAMS.items():
-        times, values = store.history(stream, keys[entity], since=int(at[0]) - max(windows) * DAY, until=int(at[0]))
-        for w in windows:
-            stats[stream, w] = window_stats(times, values, at, w * DAY)
+        times, values = store.history(stream, keys[entity], since=at - int(lengths.max()), until=at)
+        count, total = window_stats(times, values, np.full(len(windows), at, dtype=np.int64), lengths)
+        for i, w in enumerate(windows):
+            stats[stream, w] = count[i:i + 1], total[i:i + 1]
     row = _finish(_cents([txn["amount"]]), stats, windows)
-    return {name: row[name][0].item() for name in feature_names(windows)}
+    return {name: value[0].item() for name, value in row.items()}

@@ -60,6 +60,7 @@ class Simulation:
     transactions: pd.DataFrame
     customers: pd.DataFrame
     terminals: pd.DataFrame
+    incidents: pd.DataFrame          # scenarios 2-4: kind, entity_id, start_day, end_day (exclusive)
     params: dict = field(default_factory=dict)
 
 
@@ -128,6 +129,7 @@ def simulate(n_customers: int = 3000, n_terminals: int = 6000, n_days: int = 60,
     amount[negative] = rng.uniform(0, 2 * mean_amount[cust[negative]])
     terminal = flat[offsets[cust] + (rng.random(len(cust)) * n_near[cust]).astype(np.int64)]
     scenario = np.zeros(len(cust), dtype=np.int8)
+    incidents = []
 
     # 1. Large amounts.
     scenario[amount > scenarios.amount_threshold] = 1
@@ -136,6 +138,7 @@ def simulate(n_customers: int = 3000, n_terminals: int = 6000, n_days: int = 60,
         hit = rng.choice(n_terminals, size=min(scenarios.compromised_terminals_per_day, n_terminals), replace=False)
         during = (day >= d) & (day < d + scenarios.terminal_compromise_days) & np.isin(terminal, hit)
         scenario[during] = 2
+        incidents += [("compromised terminal", t, d, d + scenarios.terminal_compromise_days) for t in hit]
     # 3. Compromised cards: a share of their transactions, at a multiple of the amount.
     for d in range(n_days):
         hit = rng.choice(n_customers, size=min(scenarios.compromised_cards_per_day, n_customers), replace=False)
@@ -143,6 +146,7 @@ def simulate(n_customers: int = 3000, n_terminals: int = 6000, n_days: int = 60,
         stolen = during[rng.random(len(during)) < scenarios.card_fraud_share]
         amount[stolen] *= scenarios.card_amount_multiplier
         scenario[stolen] = 3
+        incidents += [("compromised card", c, d, d + scenarios.card_compromise_days) for c in hit]
 
     time = day.astype(np.int64) * DAY + seconds.astype(np.int64)
     parts = [(cust, terminal, time, amount, scenario)]
@@ -151,7 +155,9 @@ def simulate(n_customers: int = 3000, n_terminals: int = 6000, n_days: int = 60,
     if start_day is not None:
         for d in range(max(0, start_day), n_days):
             k, burst = min(scenarios.card_testing_cards_per_day, n_customers), scenarios.card_testing_burst
-            cards = np.repeat(rng.choice(n_customers, size=k, replace=False), burst)
+            tested = rng.choice(n_customers, size=k, replace=False)
+            incidents += [("card testing", c, d, d + 1) for c in tested]
+            cards = np.repeat(tested, burst)
             begin = np.repeat(d * DAY + rng.integers(0, DAY - 3600, size=k), burst)
             parts.append((cards, rng.integers(0, n_terminals, size=k * burst), begin + rng.integers(0, 3600, size=k * burst),
                           rng.uniform(1, 5, size=k * burst), np.full(k * burst, 4, dtype=np.int8)))
@@ -175,7 +181,9 @@ def simulate(n_customers: int = 3000, n_terminals: int = 6000, n_days: int = 60,
     terminals = pd.DataFrame({"terminal_id": np.arange(n_terminals), "x": term_xy[:, 0], "y": term_xy[:, 1]})
     params = {"n_customers": n_customers, "n_terminals": n_terminals, "n_days": n_days, "seed": seed,
               "radius": radius, "label_delay_days": label_delay_days, "scenarios": asdict(scenarios)}
-    return Simulation(tx, customers, terminals, params)
+    incidents = pd.DataFrame(incidents, columns=["kind", "entity_id", "start_day", "end_day"]).astype(
+        {"entity_id": np.int64, "start_day": np.int64, "end_day": np.int64})
+    return Simulation(tx, customers, terminals, incidents, params)
 
 
 def fraud_summary(tx: pd.DataFrame) -> pd.DataFrame:
