@@ -111,6 +111,10 @@ def split_points(text: str) -> tuple[str, list[Unit]]:
         marks = letters if letters[0][0] < digits[0][0] else digits
     else:
         marks = letters or digits
+    for n, (start, end, label) in enumerate(marks):     # "(h) ... following: (i) ...": roman sub-points of (h)
+        if label == "i" and n and text[:start].rstrip().endswith(":"):
+            marks = marks[:n]
+            break
     return _split(text, marks)
 
 

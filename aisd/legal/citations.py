@@ -117,7 +117,7 @@ class Reference:
 
 _OTHER_ACT = re.compile(r"\s*,?\s*of\s+(?:this\s+(?:Regulation|Directive)|(?:Council\s+|Commission\s+(?:Implementing\s+|Delegated\s+)?)?"
                         r"(?:Regulation|Directive|Decision|Recommendation)\s+(?:\((?:EU|EC|EEC|Euratom)\)\s+)?(?:No\s+)?"
-                        r"(\d+/\d+(?:/[A-Z]+)?)|the\s+(?:TFEU|TEU|Charter)|(" + _LAW_NAMES + r"))")
+                        r"(\d+/\d+(?:/[A-Z]+)?)|the\s+(?:TFEU|TEU|Charter)|(" + _LAW_NAMES + r")|(that)\s+(?:Regulation|Directive))")
 _NUMBERED = {f"{a}": law for law, names in ALIASES.items() for a in names if "/" in a}
 _ARTICLES = re.compile(r"\bArticles?\s+\d+(?:\s?\([0-9a-z]+\))*(?:(?:,\s*|\s+(?:and|or|to)\s+)\d+(?:\s?\([0-9a-z]+\))*)*"
                        r"(?:,?\s*(?:first|second|third|fourth|fifth)\s+subparagraph)?(?:,?\s*points?\s*\(([0-9a-z]+)\))?")
@@ -147,12 +147,14 @@ def find_references(text: str, law: str, article: int | None = None) -> list[Ref
     ['gdpr/6/1/a']
     >>> [r.citation.id for r in find_references("Article 5 of Regulation (EU) No 182/2011 shall apply", "aiact")]
     []
-    >>> [r.citation.id for r in find_references("Article 9(1) of Regulation (EU) 2016/679", "aiact")]
-    ['gdpr/9/1']
+    >>> [r.citation.id for r in find_references("Article 9(1) of Regulation (EU) 2016/679 and Article 6 of that "
+    ...                                            "Regulation", "aiact")]
+    ['gdpr/9/1', 'gdpr/6']
     >>> [r.citation.id for r in find_references("in accordance with paragraph 2", "gdpr", 83)]
     ['gdpr/83/2']
     """
     refs: list[Reference] = []
+    last_act: str | None = None          # the act "that Regulation" means: the last one named
     for m in _ARTICLES.finditer(text):
         target = law
         after = _OTHER_ACT.match(text, m.end())
@@ -161,9 +163,11 @@ def find_references(text: str, law: str, article: int | None = None) -> list[Ref
             end = after.end()
             if after.group(1):
                 number = after.group(1)
-                target = next((k for a, k in _NUMBERED.items() if a.endswith(number)), None)
+                target = last_act = next((k for a, k in _NUMBERED.items() if a.endswith(number)), None)
             elif after.group(2):
-                target = _ALIAS[after.group(2).lower()]
+                target = last_act = _ALIAS[after.group(2).lower()]
+            elif after.group(3):
+                target = last_act
         if target is None:
             continue
         listing = m.group(0).split(None, 1)[1]
