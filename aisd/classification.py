@@ -143,7 +143,7 @@ def calibration_curve(y_true, probs, n_bins: int = 10) -> tuple[np.ndarray, np.n
     if not isinstance(n_bins, (int, np.integer)) or n_bins < 1:
         raise AisdError(f"n_bins must be a whole number >= 1, got {n_bins!r}")
     edges = np.linspace(0.0, 1.0, n_bins + 1)
-    bin_of = np.searchsorted(edges[1:-1], p, side="right")      # 1.0 falls in the last bin
+    bin_of = np.searchsorted(edges[1:-1], p, side="left")       # bins (a, b], the first one [0, b]
     count = np.bincount(bin_of, minlength=n_bins)
     positives = np.bincount(bin_of, weights=y, minlength=n_bins)
     predicted = np.bincount(bin_of, weights=p, minlength=n_bins)
