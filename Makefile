@@ -24,6 +24,7 @@ $(STAMP): binder/requirements.txt binder/requirements-nodeps.txt pyproject.toml
 	$(BIN)/pip install --disable-pip-version-check -q -r $(VENV)/requirements.local.txt
 	$(BIN)/pip install --disable-pip-version-check -q --no-deps -r binder/requirements-nodeps.txt
 	$(BIN)/pip install --disable-pip-version-check -q --no-deps --no-build-isolation -e .
+	$(BIN)/python -m aisd.legal.data fetch
 	$(BIN)/python -m aisd.runtime.setup_check
 	touch $(STAMP)
 
