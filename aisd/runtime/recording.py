@@ -7,7 +7,8 @@ of chat completions and of the Responses API, streamed or not, and records each 
 
 For the local server it also (1) rewrites OpenAI's ``response_format={"type": "json_schema", ...}`` to the
 ``{"type": "json_object", "schema": ...}`` form llama.cpp understands, and (2) starts the server again
-and retries once when the connection is refused (the server died).
+and retries once when the connection is refused (the server died). Local tool calls and JSON output
+go through :mod:`aisd.runtime.toolcalls` (valid every time), whose requests come back through here.
 
 >>> import httpx2
 >>> body = b'{"model": "m", "usage": {"prompt_tokens": 3, "completion_tokens": 2}}'
@@ -27,7 +28,7 @@ from typing import Callable
 
 import httpx2
 
-from . import tokens, usage
+from . import tokens, toolcalls, usage
 
 RECORDED_PATHS = ("/chat/completions", "/responses", "/completions")
 
@@ -191,6 +192,8 @@ class RecordingTransport(httpx2.BaseTransport):
         self.recorder = _Recorder(provider, local, restart)
 
     def handle_request(self, request: httpx2.Request) -> httpx2.Response:
+        if self.recorder.local and (whole := toolcalls.intercepts(request)) is not None:
+            return toolcalls.run(request, whole, self.handle_request)   # valid tool calls / JSON, see there
         request, body = self.recorder.prepare(request)
         started = time.perf_counter()
         try:
@@ -218,6 +221,8 @@ class AsyncRecordingTransport(httpx2.AsyncBaseTransport):
         self.recorder = _Recorder(provider, local, restart)
 
     async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
+        if self.recorder.local and (whole := toolcalls.intercepts(request)) is not None:
+            return await toolcalls.run_async(request, whole, self.handle_async_request)
         request, body = self.recorder.prepare(request)
         started = time.perf_counter()
         try:
