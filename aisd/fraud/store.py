@@ -91,25 +91,34 @@ class MemoryStore(_Recording):
 class SQLiteStore(_Recording):
     """Events in one SQLite table ``events(stream, entity, time, value)`` indexed on (stream, entity, time).
 
+    Writes are committed in groups of ``commit_every`` (one commit per event would cost a disk write each);
+    this connection reads its own writes at once, other processes after the next commit or :meth:`close`.
+
     >>> s = SQLiteStore()
     >>> s.record_transaction({"time": 10, "customer_id": 1, "terminal_id": 2, "amount": 3.5})
     >>> s.history("terminal_tx", 2, since=0, until=11)
     (array([10]), array([350]))
     """
 
-    def __init__(self, path: str = ":memory:") -> None:
+    def __init__(self, path: str = ":memory:", commit_every: int = 1000) -> None:
+        self.commit_every, self._unsaved = commit_every, 0
         try:
-            self.db = sqlite3.connect(str(path), isolation_level=None)    # autocommit: a write is seen at once
+            self.db = sqlite3.connect(str(path))
         except sqlite3.Error as exc:
             raise AisdError(f"cannot open the SQLite online store at {path}: {exc}") from None
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=OFF")
         self.db.execute("CREATE TABLE IF NOT EXISTS events (stream TEXT, entity INTEGER, time INTEGER, value INTEGER)")
         self.db.execute("CREATE INDEX IF NOT EXISTS events_by_entity ON events (stream, entity, time)")
+        self.db.commit()
 
     def add(self, stream: str, key: int, time: int, value: int) -> None:
         _check_stream(stream)
         self.db.execute("INSERT INTO events VALUES (?, ?, ?, ?)", (stream, key, time, value))
+        self._unsaved += 1
+        if self._unsaved >= self.commit_every:
+            self.db.commit()
+            self._unsaved = 0
 
     def history(self, stream: str, key: int, since: int, until: int) -> tuple[np.ndarray, np.ndarray]:
         """Times and values of the events with ``since <= time < until``, in time order."""
@@ -123,15 +132,19 @@ class SQLiteStore(_Recording):
         return self.db.execute("SELECT COUNT(*) FROM events").fetchone()[0]
 
     def close(self) -> None:
+        self.db.commit()
         self.db.close()
 
 
-def replay(tx: pd.DataFrame, store, windows: tuple[int, ...] = WINDOWS_DAYS) -> tuple[pd.DataFrame, np.ndarray]:
+def replay(tx: pd.DataFrame, store, windows: tuple[int, ...] = WINDOWS_DAYS,
+           score_from: int | None = None) -> tuple[pd.DataFrame, np.ndarray]:
     """Play ``tx`` as a live stream through ``store``; return the online features and seconds per lookup.
 
     In time order: the labels whose ``label_time`` has come are recorded, then the transaction is scored
     (its features computed from the store: the timed part), then recorded. The features come back with
     ``tx``'s index, so they can be compared row by row with :func:`aisd.fraud.features.batch_features`.
+    With ``score_from``, the transactions before that time only fill the store (a warm-up, much faster):
+    the features and timings returned are those of the later ones.
 
     >>> from aisd.fraud.simulate import simulate
     >>> tx = simulate(n_customers=50, n_terminals=100, n_days=5, seed=0).transactions
@@ -144,16 +157,19 @@ def replay(tx: pd.DataFrame, store, windows: tuple[int, ...] = WINDOWS_DAYS) -> 
         raise AisdError(f"replay: the transactions lack the columns {missing} (need {list(REQUIRED)})")
     ordered = tx.sort_values("time", kind="stable")
     pending: list[tuple[int, int, int, int]] = []        # (label_time, seq, terminal, is_fraud), a heap
-    rows, seconds = [], np.empty(len(ordered))
+    scored = ordered.index if score_from is None else ordered.index[(ordered["time"] >= score_from).to_numpy()]
+    rows, seconds = [], []
     records = ordered[["time", "customer_id", "terminal_id", "amount", "is_fraud", "label_time"]].to_dict("records")
     for i, txn in enumerate(records):
         while pending and pending[0][0] <= txn["time"]:
             label_time, _, terminal, is_fraud = heapq.heappop(pending)
             store.record_label(terminal, label_time, is_fraud)
-        start = clock.perf_counter()
-        rows.append(online_features(txn, store, windows))
-        seconds[i] = clock.perf_counter() - start
+        if score_from is None or txn["time"] >= score_from:
+            start = clock.perf_counter()
+            rows.append(online_features(txn, store, windows))
+            seconds.append(clock.perf_counter() - start)
         store.record_transaction(txn)
         heapq.heappush(pending, (int(txn["label_time"]), i, int(txn["terminal_id"]), int(txn["is_fraud"])))
-    features = pd.DataFrame(rows, index=ordered.index, columns=feature_names(windows)).reindex(tx.index)
-    return features, pd.Series(seconds, index=ordered.index).reindex(tx.index).to_numpy()
+    features = pd.DataFrame(rows, index=scored, columns=feature_names(windows))
+    keep = tx.index[tx.index.isin(scored)]
+    return features.reindex(keep), pd.Series(seconds, index=scored, dtype=float).reindex(keep).to_numpy()

@@ -111,6 +111,14 @@ def test_online_features_equal_batch_features_on_the_same_stream(tx, store):
     assert (seconds > 0).all() and len(seconds) == len(part)
 
 
+def test_a_warmed_up_replay_scores_only_the_later_transactions_and_equally(tx):
+    part = tx[tx.day < 12]
+    online, seconds = replay(part, MemoryStore(), score_from=10 * DAY)
+    later = part[part.time >= 10 * DAY]
+    assert online.index.equals(later.index) and len(seconds) == len(later)
+    pd.testing.assert_frame_equal(online, batch_features(part).loc[later.index], check_exact=True)
+
+
 def test_replay_is_indifferent_to_the_order_of_the_frame(tx):
     part = tx[tx.day < 5].sample(frac=1.0, random_state=1)
     online, _ = replay(part, MemoryStore())
@@ -148,3 +156,12 @@ def test_bad_inputs_get_clear_errors(tx):
         replay(tx.drop(columns="is_fraud"), MemoryStore())
     with pytest.raises(AisdError, match="at least two"):
         leaking_columns(batch_features, tx.head(1))
+
+
+def test_a_sqlite_store_in_a_file_keeps_its_events(tmp_path):
+    store = SQLiteStore(tmp_path / "online.sqlite", commit_every=2)
+    for t in range(5):
+        store.record_transaction({"time": t, "customer_id": 1, "terminal_id": 2, "amount": 1.25})
+    store.close()
+    again = SQLiteStore(tmp_path / "online.sqlite")
+    assert again.history("customer_tx", 1, since=0, until=10)[1].tolist() == [125] * 5 and len(again) == 10
