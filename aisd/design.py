@@ -35,6 +35,25 @@ KINDS = {
     "evaluation": ("offline and online evaluation, labelled sets, user feedback", '[\\"', '"\\]'),
     "human": ("a person in the loop: support agent, reviewer, labeller", '(("', '"))'),
 }
+# Words that name a real part of each kind: a label should say what the component is ("metrics:
+# latency p95, errors", "labelled questions + thumbs up/down"), not just "m" or "e".
+VOCABULARY = {
+    "client": ("user", "customer", "client", "app", "browser", "widget", "agent", "manager", "caller", "system"),
+    "service": ("api", "service", "server", "gateway", "orchestrat", "worker", "router", "ingest", "pipeline",
+                "backend", "job", "scheduler", "proxy", "retriev", "chunk"),
+    "model": ("embed", "rerank", "re-rank", "classif", "model", "encoder", "minilm", "bert", "router", "ranker"),
+    "llm": ("llm", "gpt", "claude", "gemini", "smollm", "llama", "language model", "generat", "chat"),
+    "vector_store": ("vector", "index", "faiss", "pgvector", "hnsw", "embedding", "ann"),
+    "storage": ("log", "doc", "database", "db", "store", "bucket", "s3", "table", "warehouse", "record", "file",
+                "history", "conversation", "postgres", "blob", "archive", "ticket"),
+    "cache": ("cache", "redis", "memcache"),
+    "queue": ("queue", "kafka", "stream", "topic", "buffer", "sqs", "pubsub", "pub/sub"),
+    "monitoring": ("metric", "latency", "error", "trace", "alert", "dashboard", "monitor", "observab", "p95",
+                   "p99", "cost", "prometheus", "grafana", "datadog", "slo", "uptime", "throughput"),
+    "evaluation": ("eval", "label", "feedback", "thumb", "golden", "review", "judge", "rating", "test set",
+                   "benchmark", "ragas", "a/b", "ab test", "annotat", "accuracy", "groundedness", "offline"),
+    "human": ("agent", "human", "person", "reviewer", "labeller", "labeler", "operator", "support", "expert"),
+}
 AI_KINDS = ("llm", "model")
 _ID = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 STORAGE_KINDS = ("vector_store", "storage", "cache")
@@ -233,6 +252,54 @@ def review(design) -> list[Problem]:
                                                          "back (a new prompt, re-ranker, index or model version), "
                                                          "or the loop is not closed."))
     return problems
+
+
+def label_problems(design) -> list[Problem]:
+    """Nodes whose label does not say what they are: it names no part of its kind (:data:`VOCABULARY`),
+    or two nodes share a label. A reviewer reads labels; "m" and "e" tell them nothing.
+
+    >>> [p.piece for p in label_problems(Design(nodes={"m": "monitoring", "e": "evaluation"}))]
+    ['label', 'label']
+    >>> label_problems(Design(nodes={"mon": ("monitoring", "metrics: latency p95, errors")}))
+    []
+    """
+    d = as_design(design)
+    problems, seen = [], {}
+    for i, n in d.nodes.items():
+        text = n.label.lower()
+        words = VOCABULARY.get(n.kind, ())
+        if words and not any(w in text for w in words):
+            problems.append(Problem("label", f"node {i!r} ({n.kind}) is labelled {n.label!r}, which names no "
+                                             f"{n.kind} part: say what it is, e.g. {', '.join(words[:4])}"))
+        if text in seen:
+            problems.append(Problem("label", f"nodes {seen[text]!r} and {i!r} share the label {n.label!r}: "
+                                             "each component needs its own name"))
+        seen.setdefault(text, i)
+    return problems
+
+
+def complete_design(draft):
+    """The support assistant's draft from notebook 01, completed: monitoring fed by the running system,
+    conversation logs, and an evaluation fed by the answers whose results flow back. Returns a new
+    design; the draft is not changed.
+
+    Reference answer of notebook 01, exercise ``ex_complete_design``.
+
+    >>> d = Design(nodes={"customer": "client", "api": "service", "llm": "llm", "ingest": "service"},
+    ...            edges=[("customer", "api"), ("api", "llm"), ("llm", "api"), ("api", "customer")])
+    >>> review(complete_design(d)), label_problems(complete_design(d))
+    ([], [])
+    """
+    d = as_design(draft).copy()
+    d.add("metrics", "monitoring", "metrics: latency p95, errors, cost/request")
+    d.add("logs", "storage", "conversation logs")
+    d.add("evals", "evaluation", "evaluation: labelled questions + thumbs up/down")
+    d.connect("api", "metrics", "traces").connect("llm", "metrics", "tokens, latency")
+    d.connect("api", "logs", "question, chunks, answer").connect("customer", "evals", "thumbs up/down")
+    d.connect("logs", "evals", "sampled answers").connect("evals", "api", "new prompt / k, after offline eval")
+    if "ingest" in d.nodes:
+        d.connect("evals", "ingest", "fix docs, chunking")
+    return d
 
 
 def mermaid(design, direction: str = "LR") -> str:

@@ -149,3 +149,48 @@ def test_requirements_table_and_derived_numbers():
     assert t.loc["functional", "value"] == "a; b" and t.loc["functional", "kind"] == "functional"
     assert t.loc["availability", "kind"] == "non-functional"
     assert Requirements().functional == [] and Requirements().functional is not Requirements().functional
+
+
+# ---- labels that name real parts, and the completed draft ---------------------------------------------
+def test_labels_must_name_a_part_of_their_kind():
+    d = complete()
+    assert design.label_problems(d) == [] or all(p.piece == "label" for p in design.label_problems(d))
+    named = Design(nodes={"user": ("client", "customer"), "m": ("monitoring", "m"), "e": ("evaluation", "e"),
+                          "x": ("storage", "conversation logs"), "y": ("storage", "Conversation logs")})
+    text = " ".join(p.explanation for p in design.label_problems(named))
+    assert "'m'" in text and "'e'" in text and "share the label" in text
+    assert "'user'" not in text and "'x' (storage)" not in text
+
+
+def test_complete_design_completes_without_touching_the_draft():
+    draft = Design(nodes={"customer": ("client", "customer"), "api": ("service", "support API"),
+                          "emb": ("model", "embedder"), "idx": ("vector_store", "vector index"), "llm": ("llm", "LLM")},
+                   edges=[("customer", "api"), ("api", "emb"), ("emb", "idx"), ("idx", "api"), ("api", "llm"),
+                          ("llm", "api"), ("api", "customer")])
+    before = (dict(draft.nodes), list(draft.edges))
+    done = design.complete_design(draft)
+    assert review(done) == [] and design.label_problems(done) == []
+    assert (dict(draft.nodes), list(draft.edges)) == before
+
+
+# ---- break-even ---------------------------------------------------------------------------------------
+@pytest.mark.parametrize("seed", range(5))
+def test_break_even_is_where_self_hosting_stays_cheaper(seed):
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    for _ in range(40):
+        c, h, r = rng.uniform(1e-5, 3e-3), rng.uniform(0.2, 5), rng.uniform(0.5, 30)
+        p, u, m = rng.uniform(1, 8), rng.uniform(0.3, 0.9), int(rng.integers(1, 4))
+        v = estimate.break_even_requests_per_day(c, h, r, p, u, m)
+        cheaper = lambda x: estimate.self_host_usd_per_day(x, h, r, p, u, m) <= x * c + 1e-9
+        if v is None:
+            assert 24 * h >= r * u * 86_400 / p * c
+            continue
+        assert cheaper(v) and (v == 0 or not cheaper(v - 1))
+        assert all(cheaper(x) for x in [*range(v, v + 3000, 7), 2 * v, 10 * v])
+
+
+def test_break_even_refuses_nonsense():
+    with pytest.raises(ValueError):
+        estimate.break_even_requests_per_day(0.001, -1, 10, 2)

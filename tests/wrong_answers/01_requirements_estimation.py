@@ -22,34 +22,6 @@ def peak_qps(daily_users, requests_per_user, peak_factor):
     return daily_users / 86_400 * peak_factor
 ''',
     },
-    "tokens_per_month": {
-        "counts one retrieved chunk, not all of them": '''
-def tokens_per_month(requests_per_day, system_tokens, question_tokens, chunks, chunk_tokens, answer_tokens, days=30):
-    n = requests_per_day * days
-    return {"input": (system_tokens + question_tokens + chunk_tokens) * n, "output": answer_tokens * n}
-''',
-        "forgets the days in the month": '''
-def tokens_per_month(requests_per_day, system_tokens, question_tokens, chunks, chunk_tokens, answer_tokens, days=30):
-    n = requests_per_day
-    return {"input": (system_tokens + question_tokens + chunks * chunk_tokens) * n, "output": answer_tokens * n}
-''',
-        "counts the answer as input too": '''
-def tokens_per_month(requests_per_day, system_tokens, question_tokens, chunks, chunk_tokens, answer_tokens, days=30):
-    n = requests_per_day * days
-    return {"input": (system_tokens + question_tokens + chunks * chunk_tokens + answer_tokens) * n,
-            "output": answer_tokens * n}
-''',
-        "forgets the system prompt": '''
-def tokens_per_month(requests_per_day, system_tokens, question_tokens, chunks, chunk_tokens, answer_tokens, days=30):
-    n = requests_per_day * days
-    return {"input": (question_tokens + chunks * chunk_tokens) * n, "output": answer_tokens * n}
-''',
-        "uses a hard-coded 30 days": '''
-def tokens_per_month(requests_per_day, system_tokens, question_tokens, chunks, chunk_tokens, answer_tokens, days=30):
-    n = requests_per_day * 30
-    return {"input": (system_tokens + question_tokens + chunks * chunk_tokens) * n, "output": answer_tokens * n}
-''',
-    },
     "monthly_cost": {
         "prices per 1K tokens instead of per 1M": '''
 def monthly_cost(input_tokens, output_tokens, input_per_1m, output_per_1m):
@@ -68,163 +40,266 @@ def monthly_cost(input_tokens, output_tokens, input_per_1m, output_per_1m):
     return input_tokens / 1e6 * input_per_1m
 ''',
     },
-    "optimised_cost": {
-        "ignores the cache hit rate": '''
-def optimised_cost(cost_large, cost_small, hard_fraction, cache_hit_rate):
-    return hard_fraction * cost_large + (1 - hard_fraction) * cost_small
-''',
-        "multiplies by the hit rate instead of the miss rate": '''
-def optimised_cost(cost_large, cost_small, hard_fraction, cache_hit_rate):
-    return cache_hit_rate * (hard_fraction * cost_large + (1 - hard_fraction) * cost_small)
-''',
-        "sends the hard questions to the small model": '''
-def optimised_cost(cost_large, cost_small, hard_fraction, cache_hit_rate):
-    return (1 - cache_hit_rate) * (hard_fraction * cost_small + (1 - hard_fraction) * cost_large)
-''',
-        "forgets the small model's cost": '''
-def optimised_cost(cost_large, cost_small, hard_fraction, cache_hit_rate):
-    return (1 - cache_hit_rate) * hard_fraction * cost_large
-''',
+    "break_even_requests_per_day": {
+        "the first crossing with the minimum GPUs (ignores the staircase)": """
+def break_even_requests_per_day(api_usd_per_request, gpu_usd_per_hour, requests_per_s_per_gpu, peak_factor,
+                                utilisation=0.7, min_gpus=2):
+    carried = requests_per_s_per_gpu * utilisation * 86_400 / peak_factor
+    if 24 * gpu_usd_per_hour >= carried * api_usd_per_request:
+        return None
+    return math.ceil(min_gpus * 24 * gpu_usd_per_hour / api_usd_per_request)
+""",
+        "prices one GPU, forgets the minimum of two": """
+def break_even_requests_per_day(api_usd_per_request, gpu_usd_per_hour, requests_per_s_per_gpu, peak_factor,
+                                utilisation=0.7, min_gpus=2):
+    carried = requests_per_s_per_gpu * utilisation * 86_400 / peak_factor
+    if 24 * gpu_usd_per_hour >= carried * api_usd_per_request:
+        return None
+    return math.ceil(24 * gpu_usd_per_hour / api_usd_per_request)
+""",
+        "sizes the GPUs for the mean, not the peak": """
+def break_even_requests_per_day(api_usd_per_request, gpu_usd_per_hour, requests_per_s_per_gpu, peak_factor,
+                                utilisation=0.7, min_gpus=2):
+    carried = requests_per_s_per_gpu * utilisation * 86_400
+    gpu_day = 24 * gpu_usd_per_hour
+    if gpu_day >= carried * api_usd_per_request:
+        return None
+    last_bad, n, high = -1, max(1, min_gpus), -1
+    while True:
+        low = 0 if n == max(1, min_gpus) else high + 1
+        high = math.floor(n * carried)
+        cheaper_from = math.ceil(n * gpu_day / api_usd_per_request)
+        if low >= cheaper_from:
+            return last_bad + 1
+        last_bad = max(last_bad, min(high, cheaper_from - 1))
+        n += 1
+""",
+        "GPUs paid 8 hours a day, not 24": """
+def break_even_requests_per_day(api_usd_per_request, gpu_usd_per_hour, requests_per_s_per_gpu, peak_factor,
+                                utilisation=0.7, min_gpus=2):
+    carried = requests_per_s_per_gpu * utilisation * 86_400 / peak_factor
+    gpu_day = 8 * gpu_usd_per_hour
+    if gpu_day >= carried * api_usd_per_request:
+        return None
+    last_bad, n, high = -1, max(1, min_gpus), -1
+    while True:
+        low = 0 if n == max(1, min_gpus) else high + 1
+        high = math.floor(n * carried)
+        cheaper_from = math.ceil(n * gpu_day / api_usd_per_request)
+        if low >= cheaper_from:
+            return last_bad + 1
+        last_bad = max(last_bad, min(high, cheaper_from - 1))
+        n += 1
+""",
+        "never returns None (GPUs always win eventually)": """
+def break_even_requests_per_day(api_usd_per_request, gpu_usd_per_hour, requests_per_s_per_gpu, peak_factor,
+                                utilisation=0.7, min_gpus=2):
+    return math.ceil(min_gpus * 24 * gpu_usd_per_hour / api_usd_per_request)
+""",
     },
-    "vector_storage_bytes": {
-        "counts float32 as 8 bytes (that is float64)": '''
-def vector_storage_bytes(n_vectors, dim, dtype="float32", overhead_per_vector=0):
-    size = {"float32": 8, "float16": 2, "int8": 1}[dtype]
-    return n_vectors * (dim * size + overhead_per_vector)
-''',
-        "forgets the index overhead": '''
-def vector_storage_bytes(n_vectors, dim, dtype="float32", overhead_per_vector=0):
-    size = {"float32": 4, "float16": 2, "int8": 1}[dtype]
-    return n_vectors * dim * size
-''',
-        "adds the overhead once, not per vector": '''
-def vector_storage_bytes(n_vectors, dim, dtype="float32", overhead_per_vector=0):
-    size = {"float32": 4, "float16": 2, "int8": 1}[dtype]
-    return n_vectors * dim * size + overhead_per_vector
-''',
-        "ignores the dtype (always 4 bytes)": '''
-def vector_storage_bytes(n_vectors, dim, dtype="float32", overhead_per_vector=0):
-    return n_vectors * (dim * 4 + overhead_per_vector)
-''',
-        "counts bits instead of bytes": '''
-def vector_storage_bytes(n_vectors, dim, dtype="float32", overhead_per_vector=0):
-    bits = {"float32": 32, "float16": 16, "int8": 8}[dtype]
-    return n_vectors * (dim * bits + overhead_per_vector)
-''',
+    "fallbacks_needed": {
+        "a fallback for every component": """
+def fallbacks_needed(target, chain, fallbacks):
+    return set(fallbacks)
+""",
+        "only the weakest link gets a fallback": """
+def fallbacks_needed(target, chain, fallbacks):
+    weakest = min((c for c in chain if c in fallbacks), key=lambda c: chain[c])
+    return {weakest}
+""",
+        "greedy: adds the cheapest fallbacks until the target is met": """
+def fallbacks_needed(target, chain, fallbacks):
+    chosen = set()
+    for c in sorted(fallbacks, key=lambda c: fallbacks[c][1]):
+        a = reliability.chain_availability(reliability.with_fallback(x, fallbacks[n][0]) if n in chosen else x
+                                           for n, x in chain.items())
+        if a >= target:
+            return chosen
+        chosen.add(c)
+    a = reliability.chain_availability(reliability.with_fallback(x, fallbacks[n][0]) if n in chosen else x
+                                       for n, x in chain.items())
+    return chosen if a >= target else None
+""",
+        "fewest fallbacks, whatever they cost": """
+import itertools
+def fallbacks_needed(target, chain, fallbacks):
+    names = [c for c in fallbacks if c in chain]
+    for size in range(len(names) + 1):
+        for chosen in sorted(itertools.combinations(names, size), key=lambda s: -sum(fallbacks[c][1] for c in s)):
+            a = reliability.chain_availability(reliability.with_fallback(x, fallbacks[n][0]) if n in chosen else x
+                                               for n, x in chain.items())
+            if a >= target:
+                return set(chosen)
+    return None
+""",
+        "adds availabilities of a fallback instead of multiplying the downtimes": """
+import itertools
+def fallbacks_needed(target, chain, fallbacks):
+    best = None
+    names = [c for c in fallbacks if c in chain]
+    for size in range(len(names) + 1):
+        for chosen in itertools.combinations(names, size):
+            a = reliability.chain_availability(min(1.0, (x + fallbacks[n][0]) / 2) if n in chosen else x
+                                               for n, x in chain.items())
+            cost = sum(fallbacks[c][1] for c in chosen)
+            if a >= target and (best is None or cost < best[0]):
+                best = (cost, set(chosen))
+    return None if best is None else best[1]
+""",
     },
-    "max_answer_tokens": {
-        "forgets the time to the first token": '''
-import math
-def max_answer_tokens(budget_s, embed_s, retrieve_s, rerank_s, first_token_s, tokens_per_s):
-    return max(0, math.floor((budget_s - embed_s - retrieve_s - rerank_s) * tokens_per_s))
-''',
-        "rounds to nearest instead of down": '''
-def max_answer_tokens(budget_s, embed_s, retrieve_s, rerank_s, first_token_s, tokens_per_s):
-    return max(0, round((budget_s - embed_s - retrieve_s - rerank_s - first_token_s) * tokens_per_s))
-''',
-        "goes negative when over budget": '''
-import math
-def max_answer_tokens(budget_s, embed_s, retrieve_s, rerank_s, first_token_s, tokens_per_s):
-    return math.floor(round((budget_s - embed_s - retrieve_s - rerank_s - first_token_s) * tokens_per_s, 9))
-''',
-        "divides by the token rate instead of multiplying": '''
-import math
-def max_answer_tokens(budget_s, embed_s, retrieve_s, rerank_s, first_token_s, tokens_per_s):
-    return max(0, math.floor((budget_s - embed_s - retrieve_s - rerank_s - first_token_s) / tokens_per_s))
-''',
-        "returns a float of seconds left, not tokens": '''
-def max_answer_tokens(budget_s, embed_s, retrieve_s, rerank_s, first_token_s, tokens_per_s):
-    return max(0.0, budget_s - embed_s - retrieve_s - rerank_s - first_token_s)
-''',
-    },
-    "workers_needed": {
-        "rounds down": '''
-import math
-def workers_needed(peak_qps, tokens_per_request, tokens_per_s_per_worker, utilisation=0.7):
-    return math.floor(peak_qps * tokens_per_request / (tokens_per_s_per_worker * utilisation))
-''',
-        "off by one: int() + 1 adds a worker on exact multiples": '''
-def workers_needed(peak_qps, tokens_per_request, tokens_per_s_per_worker, utilisation=0.7):
-    return int(peak_qps * tokens_per_request / (tokens_per_s_per_worker * utilisation)) + 1
-''',
-        "forgets the utilisation target": '''
-import math
-def workers_needed(peak_qps, tokens_per_request, tokens_per_s_per_worker, utilisation=0.7):
-    return math.ceil(peak_qps * tokens_per_request / tokens_per_s_per_worker)
-''',
-        "multiplies by the utilisation instead of dividing": '''
-import math
-def workers_needed(peak_qps, tokens_per_request, tokens_per_s_per_worker, utilisation=0.7):
-    return math.ceil(round(peak_qps * tokens_per_request * utilisation / tokens_per_s_per_worker, 9))
-''',
-        "rounds to nearest": '''
-def workers_needed(peak_qps, tokens_per_request, tokens_per_s_per_worker, utilisation=0.7):
-    return round(peak_qps * tokens_per_request / (tokens_per_s_per_worker * utilisation))
-''',
+    "what_breaks": {
+        "nothing ever breaks": """
+def what_breaks(req):
+    return set()
+""",
+        "checks the rate limit against the mean, not the peak": """
+def what_breaks(req):
+    b = drills.BASELINE
+    tokens = req.system_tokens + req.question_tokens + req.retrieved_chunks * req.chunk_tokens
+    month = req.requests_per_day * 30
+    bill = (tokens * month * 0.40 + req.answer_tokens * month * 1.60) / 1e6
+    out = set()
+    if bill > req.monthly_budget_usd: out.add("model")
+    if req.requests_per_day / 86_400 > 20: out.add("rate_limit")
+    if 0.25 + tokens / 4000 > req.first_token_budget_s: out.add("prompt")
+    if req.chunks / 10_000 * 2 + 20 > req.retrieval_budget_ms: out.add("index")
+    if 24 > req.max_staleness_hours: out.add("cache")
+    return out
+""",
+        "checks the prompt against the full-answer budget": """
+def what_breaks(req):
+    tokens = req.system_tokens + req.question_tokens + req.retrieved_chunks * req.chunk_tokens
+    month = req.requests_per_day * 30
+    bill = (tokens * month * 0.40 + req.answer_tokens * month * 1.60) / 1e6
+    out = set()
+    if bill > req.monthly_budget_usd: out.add("model")
+    if req.requests_per_day / 86_400 * req.peak_factor > 20: out.add("rate_limit")
+    if 0.25 + tokens / 4000 > req.answer_budget_s: out.add("prompt")
+    if req.chunks / 10_000 * 2 + 20 > req.retrieval_budget_ms: out.add("index")
+    if 24 > req.max_staleness_hours: out.add("cache")
+    return out
+""",
+        "forgets the retrieved chunks in the token bill": """
+def what_breaks(req):
+    tokens = req.system_tokens + req.question_tokens
+    month = req.requests_per_day * 30
+    bill = (tokens * month * 0.40 + req.answer_tokens * month * 1.60) / 1e6
+    out = set()
+    if bill > req.monthly_budget_usd: out.add("model")
+    if req.requests_per_day / 86_400 * req.peak_factor > 20: out.add("rate_limit")
+    if 0.25 + (tokens + req.retrieved_chunks * req.chunk_tokens) / 4000 > req.first_token_budget_s: out.add("prompt")
+    if req.chunks / 10_000 * 2 + 20 > req.retrieval_budget_ms: out.add("index")
+    if 24 > req.max_staleness_hours: out.add("cache")
+    return out
+""",
+        "breaks at the limit too (>= instead of >)": """
+def what_breaks(req):
+    tokens = req.system_tokens + req.question_tokens + req.retrieved_chunks * req.chunk_tokens
+    month = req.requests_per_day * 30
+    bill = (tokens * month * 0.40 + req.answer_tokens * month * 1.60) / 1e6
+    out = set()
+    if bill >= req.monthly_budget_usd: out.add("model")
+    if req.requests_per_day / 86_400 * req.peak_factor >= 20: out.add("rate_limit")
+    if 0.25 + tokens / 4000 >= req.first_token_budget_s: out.add("prompt")
+    if req.chunks / 10_000 * 2 + 20 >= req.retrieval_budget_ms: out.add("index")
+    if 24 >= req.max_staleness_hours: out.add("cache")
+    return out
+""",
+        "counts documents, not chunks, in the index": """
+def what_breaks(req):
+    tokens = req.system_tokens + req.question_tokens + req.retrieved_chunks * req.chunk_tokens
+    month = req.requests_per_day * 30
+    bill = (tokens * month * 0.40 + req.answer_tokens * month * 1.60) / 1e6
+    out = set()
+    if bill > req.monthly_budget_usd: out.add("model")
+    if req.requests_per_day / 86_400 * req.peak_factor > 20: out.add("rate_limit")
+    if 0.25 + tokens / 4000 > req.first_token_budget_s: out.add("prompt")
+    if req.documents / 10_000 * 2 + 20 > req.retrieval_budget_ms: out.add("index")
+    if 24 > req.max_staleness_hours: out.add("cache")
+    return out
+""",
     },
     "complete_design": {
-        "leaves the design unchanged": '''
-my_design = INCOMPLETE.copy()
-''',
-        "adds monitoring and evaluation nodes but connects nothing": '''
-my_design = INCOMPLETE.copy()
-my_design.add("metrics", "monitoring")
-my_design.add("evals", "evaluation")
-''',
-        "evaluation results go nowhere (the loop is not closed)": '''
-my_design = INCOMPLETE.copy()
-my_design.add("metrics", "monitoring")
-my_design.add("evals", "evaluation")
-my_design.connect("api", "metrics")
-my_design.connect("llm", "evals", "answers")
-''',
-        "monitoring fed only by the customer": '''
-my_design = INCOMPLETE.copy()
-my_design.add("metrics", "monitoring")
-my_design.add("evals", "evaluation")
-my_design.connect("customer", "metrics", "page views")
-my_design.connect("llm", "evals", "answers")
-my_design.connect("evals", "api", "new prompt")
-''',
-        "rebuilds a smaller design without retrieval": '''
-from aisd import design as _d
-my_design = _d.Design(
-    nodes={"customer": "client", "api": "service", "llm": "llm", "logs": "storage",
-           "metrics": "monitoring", "evals": "evaluation"},
-    edges=[("customer", "api"), ("api", "llm"), ("llm", "api"), ("api", "customer"), ("api", "logs"),
-           ("api", "metrics"), ("logs", "evals"), ("evals", "api")])
-''',
+        "returns the draft unchanged": """
+def complete_design(draft):
+    return draft.copy()
+""",
+        "labels the new parts 'm' and 'e'": """
+def complete_design(draft):
+    d = draft.copy()
+    d.add("m", "monitoring", "m")
+    d.add("s", "storage", "s")
+    d.add("e", "evaluation", "e")
+    d.connect("api", "m").connect("llm", "m").connect("api", "s").connect("s", "e").connect("e", "api")
+    return d
+""",
+        "adds monitoring and evaluation nodes but connects nothing": """
+def complete_design(draft):
+    d = draft.copy()
+    d.add("metrics", "monitoring", "metrics: latency, errors")
+    d.add("evals", "evaluation", "evaluation: labelled questions")
+    return d
+""",
+        "evaluation results go nowhere (the loop is not closed)": """
+def complete_design(draft):
+    d = draft.copy()
+    d.add("metrics", "monitoring", "metrics: latency, errors")
+    d.add("evals", "evaluation", "evaluation: labelled questions")
+    d.connect("api", "metrics", "traces").connect("llm", "evals", "answers")
+    return d
+""",
+        "monitoring fed only by the customer": """
+def complete_design(draft):
+    d = draft.copy()
+    d.add("metrics", "monitoring", "metrics: page views")
+    d.add("evals", "evaluation", "evaluation: thumbs up/down")
+    d.connect("customer", "metrics", "page views").connect("llm", "evals", "answers").connect("evals", "api", "new prompt")
+    return d
+""",
+        "changes the draft in place instead of copying it": """
+def complete_design(draft):
+    d = draft
+    d.add("metrics", "monitoring", "metrics: latency p95, errors")
+    d.add("logs", "storage", "conversation logs")
+    d.add("evals", "evaluation", "evaluation: labelled questions + thumbs up/down")
+    d.connect("api", "metrics", "traces").connect("api", "logs", "answers")
+    d.connect("logs", "evals", "sampled answers").connect("evals", "api", "new prompt")
+    return d
+""",
+        "rebuilds a smaller design without retrieval": """
+def complete_design(draft):
+    return design.Design(
+        nodes={"customer": ("client", "customer"), "api": ("service", "support API"), "llm": ("llm", "LLM"),
+               "logs": ("storage", "conversation logs"), "metrics": ("monitoring", "metrics: latency, errors"),
+               "evals": ("evaluation", "evaluation: labelled questions")},
+        edges=[("customer", "api"), ("api", "llm"), ("llm", "api"), ("api", "customer"), ("api", "logs"),
+               ("api", "metrics"), ("logs", "evals"), ("evals", "api")])
+""",
     },
-    "tradeoffs": {
-        "fills nothing (the template)": '''
-DECISIONS = ["chunk size", "hybrid search", "re-ranking", "caching"]
-TRADEOFFS = {decision: {"choice": "", "pays": "", "at_10x": "", "at_100x": ""} for decision in DECISIONS}
-''',
-        "one-word answers": '''
-DECISIONS = ["chunk size", "hybrid search", "re-ranking", "caching"]
-TRADEOFFS = {d: {"choice": "yes", "pays": "latency", "at_10x": "more", "at_100x": "much more"} for d in DECISIONS}
-''',
-        "same answer at 10x and 100x": '''
-DECISIONS = ["chunk size", "hybrid search", "re-ranking", "caching"]
-TRADEOFFS = {d: {"choice": f"use {d} as usual here", "pays": f"{d} adds latency and cost",
-                 "at_10x": "add more machines behind a balancer", "at_100x": "add more machines behind a balancer"}
-             for d in DECISIONS}
-''',
-        "the same text for every decision": '''
-DECISIONS = ["chunk size", "hybrid search", "re-ranking", "caching"]
-TRADEOFFS = {d: {"choice": "the standard choice for this system", "pays": "some latency and some cost",
-                 "at_10x": "add replicas of each service", "at_100x": "shard the data across machines"}
-             for d in DECISIONS}
-''',
-        "'pays' names no cost": '''
-DECISIONS = ["chunk size", "hybrid search", "re-ranking", "caching"]
-TRADEOFFS = {d: {"choice": f"we use {d} in the usual way", "pays": f"nothing much for {d} really",
-                 "at_10x": f"keep {d} as it is now", "at_100x": f"rethink {d} from the start"} for d in DECISIONS}
-''',
-        "forgets caching": '''
-DECISIONS = ["chunk size", "hybrid search", "re-ranking", "caching"]
-TRADEOFFS = {d: {"choice": f"we use {d} in the usual way", "pays": f"{d} costs latency and money",
-                 "at_10x": f"keep {d} as it is now", "at_100x": f"rethink {d} from the start"} for d in DECISIONS[:3]}
-''',
+    "estimation_quiz": {
+        "sizes for the mean": """
+def estimation_quiz():
+    return {"q1": "a", "q2": "a", "q3": "bd", "q4": "c", "q5": "d"}
+""",
+        "blames the system prompt for the input bill": """
+def estimation_quiz():
+    return {"q1": "b", "q2": "b", "q3": "bd", "q4": "c", "q5": "d"}
+""",
+        "thinks a required service in series helps": """
+def estimation_quiz():
+    return {"q1": "b", "q2": "a", "q3": "abd", "q4": "c", "q5": "d"}
+""",
+        "only one letter on the select-all question": """
+def estimation_quiz():
+    return {"q1": "b", "q2": "a", "q3": "b", "q4": "c", "q5": "d"}
+""",
+        "answers at 50 % confidence": """
+def estimation_quiz():
+    return {"q1": "b", "q2": "a", "q3": "bd", "q4": "c", "q5": "a"}
+""",
+        "rate limits explain the break-even": """
+def estimation_quiz():
+    return {"q1": "b", "q2": "a", "q3": "bd", "q4": "b", "q5": "d"}
+""",
     },
 }
