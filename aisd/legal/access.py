@@ -24,6 +24,7 @@ Every document belongs to one matter (a client file, a tenant); a user is entitl
 from __future__ import annotations
 
 import hashlib
+import inspect
 import json
 import time
 from dataclasses import dataclass
@@ -131,7 +132,7 @@ class EntitledRetriever:
 
 
 class ScopedCache:
-    """Any response cache (``get(question)``/``put(question, response, sources=...)``, such as
+    """Any response cache (``get(question)``/``put(question, response[, sources=...])``, such as
     :class:`aisd.rag.ExactCache` or :class:`aisd.rag.SemanticCache`), one per entitlement scope.
 
     ``make_cache()`` builds the cache of a new scope; ``allowed(user, ids)`` (optional) is checked on
@@ -163,7 +164,11 @@ class ScopedCache:
         if self.allowed is not None and not self.allowed(user, sources):
             raise AccessError(f"refusing to cache an answer for {user.name!r} built from passages outside "
                               f"their matters: {list(sources)}")
-        self._cache(user).put(question, response, sources=list(sources))
+        inner = self._cache(user)
+        if "sources" in inspect.signature(inner.put).parameters:
+            inner.put(question, response, sources=list(sources))
+        else:
+            inner.put(question, response)
 
 
 class AuditLog:
