@@ -156,5 +156,20 @@ def documents() -> dict[str, str]:
     return {k: topics[k] for k in topic_names()}
 
 
+def passage_spans(text: str, passages: list[dict]) -> dict[str, tuple[int, int]]:
+    """Character spans of a document's labelled passages (in order) in its raw ``text``: each passage
+    runs from where its first 40 characters are found to where the next one starts.
+
+    >>> passage_spans("aaa bbb ccc", [{"_id": "t/0", "text": "aaa"}, {"_id": "t/1", "text": "bbb ccc"}])
+    {'t/0': (0, 4), 't/1': (4, 11)}
+    """
+    starts, pos = [], 0
+    for p in passages:
+        start = text.find(p["text"][:40], pos)
+        starts.append(start if start >= 0 else pos)
+        pos = starts[-1] + 1
+    return {p["_id"]: (s, e) for p, s, e in zip(passages, starts, starts[1:] + [len(text)])}
+
+
 if __name__ == "__main__":  # python -m aisd.corpus  -> regenerates the frozen corpus
     print(write_corpus(), f"(Python {sys.version.split()[0]})")

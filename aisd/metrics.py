@@ -1,5 +1,5 @@
 """Evaluation metrics, written once for every notebook: ranking metrics now (recall@k, precision@k,
-MRR, nDCG@k), classification and calibration metrics as the course grows.
+MRR, nDCG@k, and the per-question values a bootstrap interval needs), classification and calibration metrics as the course grows.
 
 Each is the reference for a notebook exercise; the tests check them against trusted libraries
 (scikit-learn's ``ndcg_score``).
@@ -55,6 +55,8 @@ def ndcg_at_k(retrieved: Sequence[str], relevance: dict[str, float], k: int) -> 
     """Normalised discounted cumulative gain: sum of gain / log2(rank + 1) over the first ``k``,
     divided by the same sum for the ideal order of all judged gains (linear gains, like scikit-learn).
 
+    Reference answer of notebook 02, exercise ``ex_ndcg_at_k``.
+
     >>> round(ndcg_at_k(["x", "a"], {"a": 1}, k=2), 4)
     0.6309
     """
@@ -64,12 +66,13 @@ def ndcg_at_k(retrieved: Sequence[str], relevance: dict[str, float], k: int) -> 
     return dcg / idcg if idcg > 0 else 0.0
 
 
-def evaluate(run: dict[str, Sequence[str]], qrels: dict[str, dict[str, int]], k_recall: int = 5,
-             k_ndcg: int = 10) -> dict[str, float]:
-    """Mean recall@k, precision@k, MRR and nDCG@k of ``run`` (``{qid: ranked ids}``) over ``qrels``.
+def per_query(run: dict[str, Sequence[str]], qrels: dict[str, dict[str, int]], k_recall: int = 5,
+              k_ndcg: int = 10) -> dict[str, np.ndarray]:
+    """Recall@k, precision@k, reciprocal rank and nDCG@k of each judged question (arrays in ``qrels`` order):
+    what a bootstrap confidence interval resamples.
 
-    >>> evaluate({"q": ["a", "b"]}, {"q": {"b": 1}})["mrr"]
-    0.5
+    >>> per_query({"q": ["a", "b"], "r": ["x"]}, {"q": {"b": 1}, "r": {"y": 1}})["mrr"].tolist()
+    [0.5, 0.0]
     """
     rows = []
     for qid, rel in qrels.items():
@@ -77,6 +80,17 @@ def evaluate(run: dict[str, Sequence[str]], qrels: dict[str, dict[str, int]], k_
         positive = {d for d, g in rel.items() if g > 0}
         rows.append((recall_at_k(got, positive, k_recall), precision_at_k(got, positive, k_recall),
                      mrr(got, positive), ndcg_at_k(got, rel, k_ndcg)))
-    arr = np.array(rows) if rows else np.zeros((1, 4))
-    return {f"recall@{k_recall}": float(arr[:, 0].mean()), f"precision@{k_recall}": float(arr[:, 1].mean()),
-            "mrr": float(arr[:, 2].mean()), f"ndcg@{k_ndcg}": float(arr[:, 3].mean())}
+    arr = np.array(rows, dtype=float).reshape(-1, 4)
+    return {f"recall@{k_recall}": arr[:, 0], f"precision@{k_recall}": arr[:, 1], "mrr": arr[:, 2],
+            f"ndcg@{k_ndcg}": arr[:, 3]}
+
+
+def evaluate(run: dict[str, Sequence[str]], qrels: dict[str, dict[str, int]], k_recall: int = 5,
+             k_ndcg: int = 10) -> dict[str, float]:
+    """Mean recall@k, precision@k, MRR and nDCG@k of ``run`` (``{qid: ranked ids}``) over ``qrels``.
+
+    >>> evaluate({"q": ["a", "b"]}, {"q": {"b": 1}})["mrr"]
+    0.5
+    """
+    values = per_query(run, qrels, k_recall, k_ndcg)
+    return {name: float(v.mean()) if v.size else 0.0 for name, v in values.items()}

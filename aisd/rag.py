@@ -27,13 +27,18 @@ SYSTEM_PROMPT = (
     "After each sentence, cite the passage it comes from as [id], using the ids shown. "
     "If the passages do not answer the question, reply exactly: I don't know."
 )
+PASSAGE_CHARS = 400      # each passage is cut to this many characters in the prompt
+ANSWER_K = 3             # passages given to the LLM
+MAX_TOKENS = 100         # room for two or three cited sentences
 ESCALATION = "I can't answer that from the documentation; I've passed your question to a human colleague."
 
 _CITATION = re.compile(r"\[([A-Za-z0-9_.\-]+/[0-9]+)\]")
 
 
-def build_messages(question: str, passages: Sequence[tuple[str, str]], max_chars: int = 400) -> list[dict]:
-    """Chat messages: the instructions, then the passages (id and text, each cut to ``max_chars``), then the question.
+def build_messages(question: str, passages: Sequence[tuple[str, str]], max_chars: int = 400,
+                   system: str = SYSTEM_PROMPT) -> list[dict]:
+    """Chat messages: the instructions (``system``), then the passages (id and text, each cut to
+    ``max_chars``), then the question.
 
     >>> m = build_messages("What is pass?", [("pass/0", "pass is a null operation")])
     >>> m[1]["content"].splitlines()[1]
@@ -41,7 +46,23 @@ def build_messages(question: str, passages: Sequence[tuple[str, str]], max_chars
     """
     context = "\n".join(f"[{pid}] {' '.join(text.split())[:max_chars]}" for pid, text in passages)
     user = f"Passages:\n{context}\n\nQuestion: {question}\nAnswer with citations:"
-    return [{"role": "system", "content": SYSTEM_PROMPT}, {"role": "user", "content": user}]
+    return [{"role": "system", "content": system}, {"role": "user", "content": user}]
+
+
+def heldout_question_ids(folder) -> list[str]:
+    """Ids of the held-out questions of a labelled set (``metadata.split == "heldout"`` in ``queries.jsonl``),
+    answerable or not, in file order.
+
+    >>> from aisd import paths
+    >>> len(heldout_question_ids(paths.DATASETS / "pydoc_qa")) > 50
+    True
+    """
+    import json
+    from pathlib import Path
+
+    with open(Path(folder) / "queries.jsonl", encoding="utf-8") as f:
+        rows = [json.loads(line) for line in f if line.strip()]
+    return [r["_id"] for r in rows if r.get("metadata", {}).get("split") == "heldout"]
 
 
 def parse_citations(answer: str) -> list[str]:
@@ -117,6 +138,47 @@ def check_grounded(answer: str, passages: dict[str, str], embed: Callable | None
     return Groundedness(cites, invalid, unsupported, support)
 
 
+def claims(answer: str) -> list[str]:
+    """The sentences of an answer that state something (a refusal states nothing).
+
+    >>> claims("Use pass [pass/0]. It does nothing! I don't know.")
+    ['Use pass [pass/0].', 'It does nothing!']
+    """
+    sentences = [s.strip() for s in re.split(r"(?<=[.!?])\s+|\n+", answer or "")]
+    return [s for s in sentences if re.search(r"\w", _CITATION.sub("", s)) and not is_refusal(s)]
+
+
+def judge(answer: str, passages: dict[str, str], relevant: set | None, embed: Callable | None = None,
+          min_support: float = 0.3) -> dict:
+    """One answer judged against the passages it was given and the passages that answer the question
+    (``relevant``; ``None`` or empty when the documentation cannot answer it).
+
+    Returns ``refused``; ``claims`` (sentences) and ``unsupported_claims`` (sentences citing no given
+    passage that supports them, by cosine ``>= min_support`` or word overlap without ``embed``);
+    ``invalid_citations`` (ids not given); ``cites_relevant`` (a cited id is a relevant passage);
+    ``hallucinated``: it answered an unanswerable question, or made a claim no passage supports.
+
+    >>> j = judge("pass does nothing [pass/0].", {"pass/0": "pass does nothing at all"}, {"pass/0"})
+    >>> j["unsupported_claims"], j["cites_relevant"], j["hallucinated"]
+    (0, True, False)
+    >>> judge("Use pip.", {"pass/0": "pass does nothing"}, None)["hallucinated"]
+    True
+    """
+    refused = is_refusal(answer) and not claims(answer)
+    stated = [] if refused else claims(answer)
+    cites = parse_citations(answer)
+    unsupported = 0
+    for sentence in stated:
+        given = [c for c in parse_citations(sentence) if c in passages]
+        verdict = check_grounded(sentence, {c: passages[c] for c in given}, embed, min_support) if given else None
+        unsupported += not (verdict is not None and verdict.grounded)
+    answerable = bool(relevant)
+    return {"refused": refused, "claims": len(stated), "unsupported_claims": unsupported,
+            "invalid_citations": len([c for c in cites if c not in passages]),
+            "cites_relevant": answerable and bool(set(cites) & set(relevant)),
+            "hallucinated": (not refused) and (not answerable or unsupported > 0)}
+
+
 def should_abstain(top_score: float, threshold: float) -> bool:
     """Abstain (and escalate to a human) when the best retrieval score is below ``threshold``.
 
@@ -171,6 +233,8 @@ def semantic_lookup(query_vec: np.ndarray, entries: Sequence[dict], threshold: f
 
     ``entries`` are dicts with ``vector`` (unit length), ``response`` and ``time``; an entry counts
     when cosine(query, vector) >= ``threshold`` and ``now - time <= ttl``.
+
+    Reference answer of notebook 02, exercise ``ex_semantic_lookup``.
 
     >>> e = [{"vector": np.array([1.0, 0.0]), "response": "A", "time": 0.0}]
     >>> semantic_lookup(np.array([1.0, 0.0]), e, 0.9, ttl=10, now=5), semantic_lookup(np.array([0.0, 1.0]), e, 0.9, 10, 5)
@@ -263,3 +327,18 @@ def answer(question: str, retriever, client, model: str, threshold: float, k: in
     text = reply.choices[0].message.content or ""
     verdict = check_grounded(text, {i: text_of[i] for i in res.ids}, embed=embed)
     return Answer(question, text, res.ids, False, verdict, top, timings)
+
+
+# ----------------------------------------------------------------------------------------------
+# Notebook 02's self-quiz
+# ----------------------------------------------------------------------------------------------
+
+def quiz_rag() -> dict[int, str]:
+    """The right letters of notebook 02's self-quiz (as :mod:`aisd.quizzes` does for 00 and 01).
+
+    Reference answer of notebook 02, exercise ``ex_quiz_rag``.
+
+    >>> sorted(quiz_rag())
+    ['q1', 'q2', 'q3', 'q4']
+    """
+    return {"q1": "b", "q2": "c", "q3": "b", "q4": "a"}

@@ -28,6 +28,8 @@ def chunk_fixed(text: str, size: int, overlap: int = 0) -> list[str]:
 
     The last window ends at the end of the text; no window lies wholly inside the previous one.
 
+    Reference answer of notebook 02, exercise ``ex_chunk_fixed``.
+
     >>> chunk_fixed("abcdefghij", size=4, overlap=1)
     ['abcd', 'defg', 'ghij']
     >>> chunk_fixed("", 4)
@@ -59,6 +61,8 @@ def chunk_by_structure(text: str, max_chars: int) -> list[str]:
     Paragraphs are packed greedily, joined by a blank line, while a chunk stays within ``max_chars``;
     a heading (a line underlined with ``***``, ``===`` or ``---``) always starts a new chunk; a
     paragraph longer than ``max_chars`` is cut into ``max_chars`` pieces.
+
+    Reference answer of notebook 02, exercise ``ex_chunk_by_structure``.
 
     >>> chunk_by_structure("Intro\\n=====\\n\\none\\n\\ntwo\\n\\nPart\\n====\\n\\nthree", max_chars=25)
     ['Intro\\n=====\\n\\none\\n\\ntwo', 'Part\\n====\\n\\nthree']

@@ -26,6 +26,52 @@ def chunk_fixed(text, size, overlap=0):
 ''',
     },
     "chunk_by_structure": {
+        "para.strip() (removes code indentation)": '''
+import re
+def chunk_by_structure(text, max_chars):
+    chunks, current = [], ""
+    for para in re.split(r"\\n[ \\t]*\\n", text):
+        para = para.strip()
+        if not para:
+            continue
+        if is_heading(para) and current:
+            chunks.append(current); current = ""
+        for piece in (R.chunk_fixed(para, max_chars) if len(para) > max_chars else [para]):
+            if current and len(current) + 2 + len(piece) <= max_chars:
+                current += "\\n\\n" + piece
+            else:
+                if current:
+                    chunks.append(current)
+                current = piece
+    if current:
+        chunks.append(current)
+    return chunks
+''',
+        "a long paragraph's pieces as chunks of their own": '''
+import re
+def chunk_by_structure(text, max_chars):
+    chunks, current = [], ""
+    for para in re.split(r"\\n[ \\t]*\\n", text):
+        para = para.strip("\\n")
+        if not para.strip():
+            continue
+        if is_heading(para) and current:
+            chunks.append(current); current = ""
+        if len(para) > max_chars:
+            if current:
+                chunks.append(current); current = ""
+            chunks.extend(R.chunk_fixed(para, max_chars))
+            continue
+        if current and len(current) + 2 + len(para) <= max_chars:
+            current += "\\n\\n" + para
+        else:
+            if current:
+                chunks.append(current)
+            current = para
+    if current:
+        chunks.append(current)
+    return chunks
+''',
         "ignores headings": '''
 import re
 def chunk_by_structure(text, max_chars):
@@ -106,38 +152,6 @@ def recall_at_k(retrieved, relevant, k):
     return float(any(d in set(relevant) for d in retrieved[:k]))
 ''',
     },
-    "mrr": {
-        "ranks from 0 (1 / (index + 1) written as 1 / index)": '''
-def mrr(retrieved, relevant):
-    relevant = set(relevant)
-    for i, d in enumerate(retrieved):
-        if d in relevant:
-            return 1.0 / max(i, 1)
-    return 0.0
-''',
-        "uses the last relevant id": '''
-def mrr(retrieved, relevant):
-    relevant = set(relevant)
-    score = 0.0
-    for rank, d in enumerate(retrieved, start=1):
-        if d in relevant:
-            score = 1.0 / rank
-    return score
-''',
-        "sums the reciprocal ranks of all relevant ids": '''
-def mrr(retrieved, relevant):
-    relevant = set(relevant)
-    return sum(1.0 / r for r, d in enumerate(retrieved, start=1) if d in relevant)
-''',
-        "returns the rank itself": '''
-def mrr(retrieved, relevant):
-    relevant = set(relevant)
-    for rank, d in enumerate(retrieved, start=1):
-        if d in relevant:
-            return float(rank)
-    return 0.0
-''',
-    },
     "ndcg_at_k": {
         "no discount (that is a normalised gain sum)": '''
 import math
@@ -210,20 +224,6 @@ def rrf(rankings, k=60):
     return sorted(scores.items(), key=lambda kv: kv[1])
 ''',
     },
-    "should_abstain": {
-        "the comparison the wrong way round": '''
-def should_abstain(top_score, threshold):
-    return top_score > threshold
-''',
-        "abstains at the threshold too": '''
-def should_abstain(top_score, threshold):
-    return top_score <= threshold
-''',
-        "never abstains": '''
-def should_abstain(top_score, threshold):
-    return False
-''',
-    },
     "semantic_lookup": {
         "ignores the TTL": '''
 def semantic_lookup(query_vec, entries, threshold, ttl, now):
@@ -270,26 +270,158 @@ def semantic_lookup(query_vec, entries, threshold, ttl, now):
     return max(fresh, key=lambda e: float(np.dot(query_vec, e["vector"])))["response"]
 ''',
     },
-    "precision_at_k": {
-        "divides by the number retrieved, not by k": '''
-def precision_at_k(retrieved, relevant, k):
-    relevant = set(relevant)
-    top = retrieved[:k]
-    return sum(1 for d in top if d in relevant) / max(len(top), 1)
-''',
-        "divides by the number of relevant ids (that is recall)": '''
-def precision_at_k(retrieved, relevant, k):
-    relevant = set(relevant)
-    return sum(1 for d in retrieved[:k] if d in relevant) / max(len(relevant), 1)
-''',
-        "off by one: looks at k + 1 positions": '''
-def precision_at_k(retrieved, relevant, k):
-    relevant = set(relevant)
-    return sum(1 for d in retrieved[:k + 1] if d in relevant) / k
-''',
-        "returns a constant": '''
-def precision_at_k(retrieved, relevant, k):
-    return 0.5
-''',
+    "choose_rerank_depth": {
+        "ignores the latency budget": """
+def choose_rerank_depth(rows, budget_ms):
+    return int(max(rows, key=lambda r: r["ndcg@10"])["depth"])
+""",
+        "ties go to the deeper (slower) depth": """
+def choose_rerank_depth(rows, budget_ms):
+    fits = [r for r in rows if r["p95_ms"] <= budget_ms]
+    if not fits:
+        return 0
+    return int(max(fits, key=lambda r: (r["ndcg@10"], r["depth"]))["depth"])
+""",
+        "budget checked on p50, not p95": """
+def choose_rerank_depth(rows, budget_ms):
+    fits = [r for r in rows if r.get("p50_ms", r["p95_ms"]) <= budget_ms]
+    if not fits:
+        return 0
+    return int(min(fits, key=lambda r: (-r["ndcg@10"], r["depth"]))["depth"])
+""",
+        "strictly under the budget": """
+def choose_rerank_depth(rows, budget_ms):
+    fits = [r for r in rows if r["p95_ms"] < budget_ms]
+    if not fits:
+        return 0
+    return int(min(fits, key=lambda r: (-r["ndcg@10"], r["depth"]))["depth"])
+""",
+        "the deepest depth that fits the budget": """
+def choose_rerank_depth(rows, budget_ms):
+    fits = [r["depth"] for r in rows if r["p95_ms"] <= budget_ms]
+    return int(max(fits)) if fits else 0
+""",
+        "always re-ranks when something fits": """
+def choose_rerank_depth(rows, budget_ms):
+    fits = [r for r in rows if r["p95_ms"] <= budget_ms and r["depth"] > 0]
+    if not fits:
+        return 0
+    return int(min(fits, key=lambda r: (-r["ndcg@10"], r["depth"]))["depth"])
+""",
+    },
+    "choose_threshold": {
+        "maximises accuracy (treats both mistakes as costing the same)": """
+import math
+def choose_threshold(top_scores, answer_ok, wrong_cost, escalation_cost):
+    s, ok = np.asarray(top_scores, dtype=float), np.asarray(answer_ok, dtype=bool)
+    cands = sorted(set(s.tolist())) + [math.inf]
+    acc = [((s >= t) == ok).mean() for t in cands]
+    return cands[int(np.argmax(acc))]
+""",
+        "maximises balanced accuracy": """
+import math
+def choose_threshold(top_scores, answer_ok, wrong_cost, escalation_cost):
+    s, ok = np.asarray(top_scores, dtype=float), np.asarray(answer_ok, dtype=bool)
+    cands = sorted(set(s.tolist()))
+    bal = [(((s >= t) & ok).sum() / max(ok.sum(), 1) + ((s < t) & ~ok).sum() / max((~ok).sum(), 1)) / 2 for t in cands]
+    return cands[int(np.argmax(bal))]
+""",
+        "the two costs swapped": """
+import math
+def choose_threshold(top_scores, answer_ok, wrong_cost, escalation_cost):
+    s, ok = np.asarray(top_scores, dtype=float), np.asarray(answer_ok, dtype=bool)
+    cands = sorted(set(s.tolist())) + [math.inf]
+    costs = [((s < t) * wrong_cost + ((s >= t) & ~ok) * escalation_cost).mean() for t in cands]
+    return cands[int(np.argmin(costs))]
+""",
+        "the median score (ignores outcomes and costs)": """
+import math
+def choose_threshold(top_scores, answer_ok, wrong_cost, escalation_cost):
+    s = np.asarray(top_scores, dtype=float)
+    return float(np.median(s))
+""",
+        "never escalates everything (forgets the math.inf candidate)": """
+import math
+def choose_threshold(top_scores, answer_ok, wrong_cost, escalation_cost):
+    s, ok = np.asarray(top_scores, dtype=float), np.asarray(answer_ok, dtype=bool)
+    cands = sorted(set(s.tolist()))
+    costs = [((s < t) * escalation_cost + ((s >= t) & ~ok) * wrong_cost).mean() for t in cands]
+    return cands[int(np.argmin(costs))]
+""",
+        "the largest of equally cheap thresholds": """
+import math
+def choose_threshold(top_scores, answer_ok, wrong_cost, escalation_cost):
+    s, ok = np.asarray(top_scores, dtype=float), np.asarray(answer_ok, dtype=bool)
+    cands = sorted(set(s.tolist())) + [math.inf]
+    costs = [((s < t) * escalation_cost + ((s >= t) & ~ok) * wrong_cost).mean() for t in cands]
+    best = min(costs)
+    return [t for t, c in zip(cands, costs) if abs(c - best) < 1e-12][-1]
+""",
+        "a fixed threshold from the old notebook": """
+def choose_threshold(top_scores, answer_ok, wrong_cost, escalation_cost):
+    return 0.36
+""",
+    },
+    "choose_cache_threshold": {
+        "wrong-hit rate per hit instead of per request": """
+import math
+def choose_cache_threshold(similarities, same_answer, max_wrong_rate):
+    s, same = np.asarray(similarities, dtype=float), np.asarray(same_answer, dtype=bool)
+    for t in sorted(set(s[~np.isnan(s)].tolist())):
+        hits = s >= t
+        if ((hits & ~same).sum() / max(hits.sum(), 1)) <= max_wrong_rate:
+            return t
+    return math.inf
+""",
+        "the highest threshold within budget (fewest hits)": """
+import math
+def choose_cache_threshold(similarities, same_answer, max_wrong_rate):
+    s, same = np.asarray(similarities, dtype=float), np.asarray(same_answer, dtype=bool)
+    ok = [t for t in set(s[~np.isnan(s)].tolist()) if ((s >= t) & ~same).mean() <= max_wrong_rate]
+    return max(ok) if ok else math.inf
+""",
+        "ignores the budget (most hits)": """
+def choose_cache_threshold(similarities, same_answer, max_wrong_rate):
+    return float(np.nanmin(similarities))
+""",
+        "strictly under the budget": """
+import math
+def choose_cache_threshold(similarities, same_answer, max_wrong_rate):
+    s, same = np.asarray(similarities, dtype=float), np.asarray(same_answer, dtype=bool)
+    for t in sorted(set(s[~np.isnan(s)].tolist())):
+        if ((s >= t) & ~same).mean() < max_wrong_rate:
+            return t
+    return math.inf
+""",
+        "a fixed 0.9": """
+def choose_cache_threshold(similarities, same_answer, max_wrong_rate):
+    return 0.9
+""",
+        "returns 1.0 instead of math.inf when nothing meets the budget": """
+def choose_cache_threshold(similarities, same_answer, max_wrong_rate):
+    s, same = np.asarray(similarities, dtype=float), np.asarray(same_answer, dtype=bool)
+    for t in sorted(set(s[~np.isnan(s)].tolist())):
+        if ((s >= t) & ~same).mean() <= max_wrong_rate:
+            return t
+    return 1.0
+""",
+    },
+    "quiz_rag": {
+        "every answer a": """
+def quiz_rag():
+    return {"q1": "a", "q2": "a", "q3": "a", "q4": "a"}
+""",
+        "trusts the held-out win and the simulated hit rate": """
+def quiz_rag():
+    return {"q1": "a", "q2": "c", "q3": "a", "q4": "a"}
+""",
+        "equal costs: answer above 50 %": """
+def quiz_rag():
+    return {"q1": "b", "q2": "a", "q3": "b", "q4": "a"}
+""",
+        "numbered keys": """
+def quiz_rag():
+    return {1: "b", 2: "c", 3: "b", 4: "a"}
+""",
     },
 }

@@ -1,0 +1,144 @@
+"""Notebook 02's decisions (abstention, cache and re-rank thresholds), its experiments and its answer store."""
+from __future__ import annotations
+
+import ast
+import math
+from types import SimpleNamespace
+
+import numpy as np
+import pytest
+
+from aisd import answer_store, decisions, experiments, paths, rag
+from aisd.course.cells import read
+
+
+def _brute_force_threshold(scores, ok, wc, ec):
+    grid = np.concatenate([np.unique(scores), [math.inf]])
+    costs = [decisions.abstention_cost(scores, ok, t, wc, ec) for t in grid]
+    return min(costs)
+
+
+def test_choose_threshold_is_the_cheapest_and_moves_with_the_costs():
+    rng = np.random.default_rng(0)
+    for _ in range(50):
+        s = np.round(rng.random(40), 2)
+        ok = rng.random(40) < s
+        wc, ec = float(rng.integers(1, 20)), float(rng.integers(1, 6))
+        t = decisions.choose_threshold(s, ok, wc, ec)
+        assert decisions.abstention_cost(s, ok, t, wc, ec) == pytest.approx(_brute_force_threshold(s, ok, wc, ec))
+    s, ok = [0.1, 0.4, 0.6, 0.9], [False, True, False, True]
+    assert decisions.choose_threshold(s, ok, 10, 2) >= decisions.choose_threshold(s, ok, 1, 2)
+
+
+def test_abstention_cost_rejects_mismatched_inputs():
+    with pytest.raises(ValueError, match="as many"):
+        decisions.abstention_cost([0.1, 0.2], [True], 0.5, 10, 2)
+
+
+def test_cache_threshold_most_hits_within_budget():
+    sims = [math.nan, 0.99, 0.95, 0.9, 0.85, 0.8]
+    same = [False, True, True, False, True, False]
+    t = decisions.choose_cache_threshold(sims, same, max_wrong_rate=0.0)
+    assert t == 0.95
+    assert decisions.cache_outcomes(sims, same, t) == {"hit_rate": 2 / 6, "wrong_hit_rate": 0.0}
+    assert decisions.choose_cache_threshold(sims, same, max_wrong_rate=1 / 6) == 0.85
+    assert decisions.choose_cache_threshold([math.nan], [False], 0.0) == math.inf
+
+
+def test_rerank_depth_budget_and_ties():
+    rows = [{"depth": 0, "ndcg@10": 0.7, "p95_ms": 1}, {"depth": 4, "ndcg@10": 0.8, "p95_ms": 50},
+            {"depth": 8, "ndcg@10": 0.8, "p95_ms": 90}]
+    assert decisions.choose_rerank_depth(rows, 100) == 4
+    assert decisions.choose_rerank_depth(rows, 10) == 0
+    assert decisions.choose_rerank_depth(rows, 0.5) == 0
+
+
+def test_bootstrap_ci_covers_the_mean_and_narrows_with_more_data():
+    rng = np.random.default_rng(1)
+    small, large = rng.random(50) < 0.7, rng.random(2000) < 0.7
+    lo, hi = decisions.bootstrap_ci(small)
+    assert lo <= small.mean() <= hi
+    lo2, hi2 = decisions.bootstrap_ci(large)
+    assert hi2 - lo2 < hi - lo
+    with pytest.raises(ValueError):
+        decisions.bootstrap_ci([])
+
+
+def test_nearest_earlier_and_simulated_traffic():
+    v = np.eye(3)[[0, 1, 0, 2]]
+    sims, idx = experiments.nearest_earlier(v)
+    assert math.isnan(sims[0]) and idx.tolist() == [-1, 0, 0, 0] and sims[2] == 1.0
+    stream = experiments.simulate_traffic({f"q{i}": f"question {i}" for i in range(10)}, repeat_share=0.5)
+    assert len(stream) == 15 and {q for q, _ in stream[10:]} <= {f"q{i}" for i in range(10)}
+
+
+def test_judge_counts_unsupported_claims_and_hallucinations():
+    passages = {"a/0": "str.removeprefix returns the string without the prefix"}
+    ok = rag.judge("str.removeprefix returns the string without the prefix [a/0].", passages, {"a/0"})
+    assert (ok["claims"], ok["unsupported_claims"], ok["hallucinated"], ok["cites_relevant"]) == (1, 0, False, True)
+    bad = rag.judge("Use pip install. It is fast [b/9].", passages, {"a/0"})
+    assert (bad["claims"], bad["unsupported_claims"], bad["invalid_citations"], bad["hallucinated"]) == (2, 2, 1, True)
+    refusal = rag.judge("I don't know.", passages, None)
+    assert refusal["refused"] and not refusal["hallucinated"]
+    assert rag.judge("Refunds take 5 days [a/0].", passages, None)["hallucinated"]
+
+
+class _StandInClient:
+    """A stand-in for the OpenAI client (unit test only): counts calls, answers with a fixed text."""
+
+    def __init__(self):
+        self.calls = 0
+        self.chat = SimpleNamespace(completions=SimpleNamespace(create=self._create))
+
+    def _create(self, **kwargs):
+        self.calls += 1
+        return SimpleNamespace(choices=[SimpleNamespace(message=SimpleNamespace(content="It does nothing [pass/0]."),
+                                                        finish_reason="stop")],
+                               usage=SimpleNamespace(prompt_tokens=50, completion_tokens=7))
+
+
+def test_answer_store_reuses_exact_requests_only(tmp_path):
+    client, store = _StandInClient(), {}
+    messages = rag.build_messages("What is pass?", [("pass/0", "pass is a null operation")])
+    first = answer_store.complete(client, "m", messages, 100, store)
+    again = answer_store.complete(client, "m", messages, 100, store)
+    edited = answer_store.complete(client, "m", rag.build_messages("What is pass?", [("pass/0", "pass is a null operation")],
+                                                                  system="Be brief."), 100, store)
+    assert (first["stored"], again["stored"], edited["stored"], client.calls) == (False, True, False, 2)
+    path = answer_store.save(list(store.values()), tmp_path / "answers.jsonl")
+    assert answer_store.load(path) == store
+    assert answer_store.load(tmp_path / "missing.jsonl") == {}
+
+
+def _prompt_cell_values() -> dict:
+    nb = read(paths.SOLUTIONS / "02_rag_customer_support.ipynb")
+    cell = next(c for c in nb.cells if c.get("metadata", {}).get("nbgrader", {}).get("grade_id") == "prompt")
+    values = {}
+    for node in ast.parse(cell.source).body:
+        if isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Name):
+            try:
+                values[node.targets[0].id] = ast.literal_eval(node.value)
+            except ValueError:
+                pass
+    return values
+
+
+def test_the_notebooks_prompt_settings_are_the_ones_the_store_was_built_with():
+    """The store is keyed by the exact request: the notebook's visible prompt must equal the package's."""
+    values = _prompt_cell_values()
+    assert values["SYSTEM_PROMPT"] == rag.SYSTEM_PROMPT
+    assert (values["PASSAGE_CHARS"], values["ANSWER_K"], values["MAX_TOKENS"]) == (rag.PASSAGE_CHARS, rag.ANSWER_K,
+                                                                                   rag.MAX_TOKENS)
+
+
+@pytest.mark.slow
+def test_the_store_holds_an_answer_for_every_heldout_request_of_notebook_02():
+    """Otherwise the notebook generates the missing answers live and blows its time budget:
+    re-run ``python -m aisd.answer_store`` after changing retrieval, the prompt or the model."""
+    from aisd.runtime import llm
+
+    model = llm.model_name(local=True)
+    store = answer_store.load()
+    missing = [qid for qid, messages in answer_store.notebook_02_requests(model)
+               if answer_store.request_key(model, messages, rag.MAX_TOKENS) not in store]
+    assert not missing, f"no stored answer for {len(missing)} held-out questions, e.g. {missing[:5]}"
