@@ -1,4 +1,4 @@
-"""Keyword retrieval: Okapi BM25 over word terms.
+"""Keyword retrieval: Okapi BM25 over analysed terms (words, English stop words out, Snowball stems).
 
 >>> idx = BM25Index(["with calls __enter__ and __exit__", "lists are mutable", "tuples are not"])
 >>> idx.top_k("what does __exit__ do", 1)[0]
@@ -6,34 +6,80 @@
 """
 from __future__ import annotations
 
+import keyword
 import math
 import re
 from collections import Counter
+from functools import lru_cache
 from typing import Callable, Sequence
 
 import numpy as np
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-_TERM = re.compile(r"[a-z0-9_]+")
+_WORD = re.compile(r"[a-z0-9_]+")
+
+#: scikit-learn's English stop words, less the Python keywords among them (``with``, ``if``, ``in``,
+#: ``not``, ``none``, ...): in a programming corpus those are the subject of questions, not filler.
+STOP_WORDS = frozenset(ENGLISH_STOP_WORDS) - {k.lower() for k in keyword.kwlist + keyword.softkwlist}
 
 
-def terms(text: str) -> list[str]:
+def words(text: str) -> list[str]:
     """Lower-case word tokens; identifiers such as ``__slots__`` stay whole, ``str.strip`` splits at the dot.
 
-    >>> terms("What does str.removeprefix do with __slots__?")
+    >>> words("What does str.removeprefix do with __slots__?")
     ['what', 'does', 'str', 'removeprefix', 'do', 'with', '__slots__']
     """
-    return _TERM.findall(text.lower())
+    return _WORD.findall(text.lower())
+
+
+@lru_cache(maxsize=None)
+def _stemmer():
+    import snowballstemmer
+
+    return snowballstemmer.stemmer("english")
+
+
+@lru_cache(maxsize=200_000)
+def stem(word: str) -> str:
+    """The Snowball (Porter 2) English stem of a word; identifiers (with ``_`` or a digit) are kept whole.
+
+    >>> stem("generators"), stem("running"), stem("__slots__"), stem("utf8")
+    ('generat', 'run', '__slots__', 'utf8')
+    """
+    if "_" in word or any(c.isdigit() for c in word):
+        return word
+    return _stemmer().stemWord(word)
+
+
+def terms(text: str, stop_words: frozenset[str] | None = STOP_WORDS, stemmed: bool = True) -> list[str]:
+    """The index terms of a text, what BM25 matches: :func:`words`, less ``stop_words``, each :func:`stem`-med.
+
+    Both sides go through it: a query "slots" finds ``__slots__`` only by its whole identifier,
+    "generating" finds "generators". ``stop_words=None, stemmed=False`` is plain :func:`words`.
+
+    >>> terms("What does str.removeprefix do with __slots__?")
+    ['doe', 'str', 'removeprefix', 'with', '__slots__']
+    >>> terms("Generators are running", stop_words=None, stemmed=False)
+    ['generators', 'are', 'running']
+    """
+    out = _WORD.findall(text.lower())
+    if stop_words:
+        out = [w for w in out if w not in stop_words]
+    if stemmed:
+        out = [stem(w) for w in out]
+    return out
 
 
 class BM25Index:
-    """Okapi BM25 over tokenised texts, the same formula as ``rank_bm25.BM25Okapi`` (its oracle).
+    """Okapi BM25 over tokenised texts, the same formula as ``rank_bm25.BM25Okapi`` (its oracle, given the
+    same analyser: ``BM25Okapi([terms(t) for t in texts])``).
 
     score(q, d) = sum over query terms t of idf(t) * f(t,d) * (k1+1) / (f(t,d) + k1 * (1 - b + b*|d|/avgdl)),
     idf(t) = ln((N - n_t + 0.5) / (n_t + 0.5)), with negative idfs raised to ``epsilon * mean idf``.
 
     >>> idx = BM25Index(["a cat sat on the mat", "a dog ran in the park", "the bird sang", "cows eat grass"])
-    >>> [round(float(s), 3) for s in idx.scores("cat in the park")]
-    [0.884, 1.621, 0.199, 0.0]
+    >>> [round(float(s), 3) for s in idx.scores("cat in the park")]     # "the" is a stop word
+    [0.847, 1.474, 0.0, 0.0]
     """
 
     def __init__(self, texts: Sequence[str], k1: float = 1.5, b: float = 0.75, epsilon: float = 0.25,

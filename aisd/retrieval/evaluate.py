@@ -6,8 +6,10 @@ from typing import Sequence
 
 import numpy as np
 
+from .. import paths
 from ..datasets import BeirError, load_beir
 from ..metrics import evaluate
+from .fusion import rrf
 from .pipeline import CONFIGS, Retriever
 from .rerank import CrossEncoderReranker, training_pairs
 
@@ -16,14 +18,22 @@ def _percentile_ms(values: list[float], q: float) -> float:
 
 
 def evaluate_configs(retriever: Retriever, queries: dict[str, str], qrels: dict[str, dict[str, int]],
-                     configs: Sequence[str] = CONFIGS, k: int = 10) -> list[dict]:
-    """One row per configuration: mean metrics, and p50/p95 latency (ms) of each stage and in total."""
+                     configs: Sequence[str] = CONFIGS, k: int = 10, ignore_identical_ids: bool = True) -> list[dict]:
+    """One row per configuration: mean metrics, and p50/p95 latency (ms) of each stage and in total.
+
+    A result whose id is the query's own id is dropped (``ignore_identical_ids``, BEIR's default:
+    in "more like this" collections the query is also a document, and finding it proves nothing).
+
+    >>> r = Retriever({"a": "cats purr", "b": "dogs bark", "c": "cows moo"}, embed=None)
+    >>> evaluate_configs(r, {"q": "why do cats purr"}, {"q": {"a": 1}}, configs=["bm25"])[0]["mrr"]
+    1.0
+    """
     rows = []
     for config in configs:
         run, stage_times, totals = {}, {}, []
         for qid in qrels:
-            res = retriever.search(queries[qid], config, k=k)
-            run[qid] = res.ids
+            res = retriever.search(queries[qid], config, k=k + 1 if ignore_identical_ids else k)
+            run[qid] = [d for d in res.ids if not (ignore_identical_ids and d == qid)][:k]
             for stage, sec in res.timings.items():
                 stage_times.setdefault(stage, []).append(sec)
             totals.append(sum(res.timings.values()))
@@ -35,7 +45,12 @@ def evaluate_configs(retriever: Retriever, queries: dict[str, str], qrels: dict[
 
 
 def format_table(rows: list[dict]) -> str:
-    """The metrics table as fixed-width text."""
+    """The metrics table as fixed-width text.
+
+    >>> print(format_table([{"config": "bm25", "recall@5": 1, "precision@5": 0.2, "mrr": 1, "ndcg@10": 1,
+    ...                      "p50_ms": 0.1, "p95_ms": 0.2}]).splitlines()[2])
+    bm25               1.000   0.200  1.000    1.000      0.1      0.2
+    """
     head = f"{'config':<15}{'recall@5':>9}{'prec@5':>8}{'MRR':>7}{'nDCG@10':>9}{'p50 ms':>9}{'p95 ms':>9}"
     lines = [head, "-" * len(head)]
     for r in rows:
@@ -45,21 +60,95 @@ def format_table(rows: list[dict]) -> str:
 
 
 def fine_tune_reranker_for(retriever: Retriever, data_queries: dict[str, str], train_qrels: dict[str, dict[str, int]],
-                           steps: int = 30) -> CrossEncoderReranker:
-    """Fine-tune a re-ranker on ``train_qrels`` with hard negatives from the retriever's hybrid search."""
+                           steps: int = 30, max_seconds: float = 60.0, depth: int = 30,
+                           negatives_per_query: int = 8) -> CrossEncoderReranker:
+    """Fine-tune a re-ranker on ``train_qrels`` with hard negatives from the retriever's hybrid search.
+
+    Negatives are the best-ranked non-relevant passages of the top ``depth``; training stops after
+    ``steps`` mini-batches or ``max_seconds``, whichever comes first (2 shared cores: keep it short).
+
+    >>> r = Retriever({"a": "cats purr", "b": "dogs bark"}, embed=None)
+    >>> fine_tune_reranker_for(r, {"q": "purr"}, {"q": {"a": 1}}, steps=1)   # doctest: +SKIP
+    """
     docs = dict(zip(retriever.ids, retriever.texts))
     pairs, labels = training_pairs(data_queries, train_qrels, docs,
-                                   lambda q: retriever.search(q, "hybrid", k=10).ids)
-    return CrossEncoderReranker.fine_tune(pairs, labels, steps=steps)
+                                   lambda q: [d for d in retriever.search(q, "hybrid", k=depth).ids
+                                              if docs[d] != q],      # a query that is itself a document
+                                   negatives_per_query=negatives_per_query)
+    return CrossEncoderReranker.fine_tune(pairs, labels, steps=steps, max_seconds=max_seconds)
+
+
+WEIGHT_GRID = ((1.0, 1.0), (0.7, 1.0), (1.0, 0.7), (0.5, 1.0), (1.0, 0.5))
+
+
+def tune_fusion(retriever: Retriever, queries: dict[str, str], qrels: dict[str, dict[str, int]],
+                grid: Sequence[tuple[float, float]] = WEIGHT_GRID, metric: str = "ndcg@10") -> tuple[tuple, float]:
+    """Choose the (BM25, dense) fusion weights with the best ``metric`` on ``qrels`` (a tuning split),
+    set them on ``retriever`` and return ``(weights, score)``; the first of equal scores wins.
+
+    >>> r = Retriever({"a": "cats purr", "b": "dogs bark", "c": "cows moo"}, embed=None)
+    >>> tune_fusion(r, {"q": "purr"}, {"q": {"a": 1}})                # doctest: +SKIP
+    ((1.0, 1.0), 1.0)
+    """
+    lists = {}
+    for qid in qrels:
+        b, _ = retriever._bm25(queries[qid], retriever.candidates, {})
+        d, _ = retriever._dense(queries[qid], retriever.candidates, {})
+        lists[qid] = ([x for x in b if x != qid], [x for x in d if x != qid])
+    best, best_score = tuple(retriever.weights), -1.0
+    for w in grid:
+        run = {q: [x for x, _ in rrf(ls, k=retriever.rrf_k, weights=w)][:10] for q, ls in lists.items()}
+        score = evaluate(run, qrels)[metric]
+        if score > best_score + 1e-12:
+            best, best_score = tuple(w), score
+    retriever.weights = best
+    return best, best_score
+
+
+def verdicts(rows: list[dict], metric: str = "ndcg@10") -> list[str]:
+    """Plain sentences on whether each stage earns its place: hybrid against the better single retriever,
+    hybrid + re-rank against hybrid (a stage that lowers ``metric`` is marked NOT RECOMMENDED).
+
+    >>> rows = [{"config": "bm25", "ndcg@10": 0.5, "p50_ms": 1}, {"config": "dense", "ndcg@10": 0.6, "p50_ms": 5},
+    ...         {"config": "hybrid", "ndcg@10": 0.65, "p50_ms": 6}, {"config": "hybrid+rerank", "ndcg@10": 0.55, "p50_ms": 90}]
+    >>> for line in verdicts(rows): print(line)
+    hybrid beats the better single retriever (dense): nDCG@10 0.650 against 0.600 (+0.050)
+    hybrid+rerank is NOT RECOMMENDED here: nDCG@10 0.550 against hybrid's 0.650 (-0.100), for +84 ms per query; use hybrid
+    """
+    by = {r["config"]: r for r in rows}
+    label = metric.replace("ndcg", "nDCG")
+    out = []
+    singles = [by[c] for c in ("bm25", "dense") if c in by]
+    if singles and "hybrid" in by:
+        best, h = max(singles, key=lambda r: r[metric]), by["hybrid"]
+        gain = h[metric] - best[metric]
+        word = "beats" if gain > 0 else ("ties" if gain == 0 else "does NOT beat")
+        out.append(f"hybrid {word} the better single retriever ({best['config']}): {label} {h[metric]:.3f} "
+                   f"against {best[metric]:.3f} ({gain:+.3f})")
+    if "hybrid+rerank" in by and "hybrid" in by:
+        h, rr = by["hybrid"], by["hybrid+rerank"]
+        gain, cost = rr[metric] - h[metric], rr["p50_ms"] - h["p50_ms"]
+        if gain > 0:
+            out.append(f"hybrid+rerank improves on hybrid: {label} {rr[metric]:.3f} against {h[metric]:.3f} "
+                       f"({gain:+.3f}), for {cost:+.0f} ms per query")
+        else:
+            out.append(f"hybrid+rerank is NOT RECOMMENDED here: {label} {rr[metric]:.3f} against hybrid's "
+                       f"{h[metric]:.3f} ({gain:+.3f}), for {cost:+.0f} ms per query; use hybrid")
+    return out
 
 
 def evaluate_collection(folder: str | Path, split: str = "test", rerank: bool = True,
-                        rerank_steps: int = 30) -> dict:
+                        rerank_steps: int = 30, tune: bool = True) -> dict:
     """Score every configuration on a BEIR-layout ``folder``; what ``aisd eval-retrieval`` prints.
 
-    The re-ranker is fine-tuned on ``qrels/train.tsv`` (or ``dev.tsv``) when one exists besides
-    ``split``. Returns ``{"folder", "split", "documents", "judged", "configs": [row, ...], "notes"}``.
+    When ``qrels/train.tsv`` (or ``dev.tsv``) exists besides ``split``, the fusion weights are chosen
+    on it (``tune``, :func:`tune_fusion`) and the re-ranker is fine-tuned on it (``rerank``).
+    Returns ``{"folder", "split", "documents", "judged", "configs": [row, ...], "verdicts", "notes"}``:
+    ``"verdicts"`` says in plain words whether hybrid beats its parts and whether re-ranking helps.
     Raises :class:`aisd.datasets.BeirError` (a message to act on) for a malformed collection.
+
+    >>> evaluate_collection(paths.DATASETS / "pydoc_qa", rerank=False)["verdicts"][0]   # doctest: +SKIP
+    'hybrid beats the better single retriever (bm25): nDCG@10 0.801 against 0.756 (+0.045)'
     """
     data = load_beir(folder, split)
     configs, notes = list(CONFIGS), []
@@ -67,18 +156,29 @@ def evaluate_collection(folder: str | Path, split: str = "test", rerank: bool = 
         notes.append(f"{len(data.unjudged)} of {len(data.queries)} queries have no judgement in "
                      f"qrels/{split}.tsv and are not scored")
     retriever = Retriever(data.doc_texts())
-    train_qrels = None
-    if rerank:
-        for name in ("train", "dev"):
-            if name != split and (Path(folder) / "qrels" / f"{name}.tsv").is_file():
-                train_qrels = load_beir(folder, name).qrels
-                notes.append(f"re-ranker fine-tuned for {rerank_steps} steps on qrels/{name}.tsv")
-                break
+    train_qrels, tuning = None, None
+    for name in ("train", "dev"):
+        if name != split and (Path(folder) / "qrels" / f"{name}.tsv").is_file():
+            train_qrels, tuning = load_beir(folder, name).qrels, name
+            break
+    if tune and train_qrels is not None:
+        weights, score = tune_fusion(retriever, data.queries, train_qrels)
+        notes.append(f"fusion weights (BM25, dense) = {weights}, chosen on qrels/{tuning}.tsv "
+                     f"(nDCG@10 {score:.3f} there)")
+    if rerank and train_qrels is not None:
+        notes.append(f"re-ranker fine-tuned for up to {rerank_steps} steps on qrels/{tuning}.tsv")
+    if not rerank:
+        train_qrels = None
     if train_qrels is None:
         configs.remove("hybrid+rerank")
         if rerank:
             notes.append("hybrid+rerank skipped: no qrels/train.tsv or qrels/dev.tsv to fine-tune a re-ranker on")
     else:
         retriever.reranker = fine_tune_reranker_for(retriever, data.queries, train_qrels, steps=rerank_steps)
+        done = retriever.reranker.steps_done
+        if done < rerank_steps:
+            notes.append(f"re-ranker training stopped after {done} of {rerank_steps} steps "
+                         f"({retriever.reranker.train_seconds:.0f} s time limit; the CPU is busy)")
+    rows = evaluate_configs(retriever, data.queries, data.qrels, configs)
     return {"folder": str(folder), "split": split, "documents": len(data.corpus), "judged": len(data.qrels),
-            "configs": evaluate_configs(retriever, data.queries, data.qrels, configs), "notes": notes}
+            "configs": rows, "verdicts": verdicts(rows), "notes": notes}

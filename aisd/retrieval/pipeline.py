@@ -32,6 +32,10 @@ class Retriever:
     """BM25, dense, hybrid and hybrid + re-rank search over ``docs`` (``{id: text}``).
 
     ``embed`` maps a list of texts to normalised vectors (default: ``aisd.embeddings.embed``).
+    Hybrid search fuses the top ``candidates`` of BM25 and of dense search with :func:`rrf`
+    (``rrf_k``, ``weights`` for BM25 and dense); hybrid + re-rank then lets ``reranker`` re-order
+    the top ``rerank_depth`` of that list, either replacing their order (``rerank_mode="replace"``)
+    or fused with it as a third ranking (``"fuse"``: a weak re-ranker can only nudge the order).
 
     >>> r = Retriever({"a": "cats purr", "b": "dogs bark", "c": "cows moo"}, embed=None)   # BM25 only
     >>> r.search("why do cats purr", "bm25", k=1).ids
@@ -39,15 +43,18 @@ class Retriever:
     """
 
     def __init__(self, docs: dict[str, str], embed: Callable[[list[str]], np.ndarray] | None = default_embed,
-                 index_kind: str = "flat", rrf_k: int = 60, candidates: int = 30):
+                 index_kind: str = "flat", rrf_k: int = 60, candidates: int = 100,
+                 weights: tuple[float, float] = (1.0, 1.0), rerank_depth: int = 10, rerank_mode: str = "fuse"):
         if not docs:
             raise ValueError("the corpus is empty: nothing to index")
         self.ids = list(docs)
         self.texts = [docs[i] for i in self.ids]
         self.embed = embed
-        self.rrf_k, self.candidates = rrf_k, candidates
+        if rerank_mode not in ("replace", "fuse"):
+            raise ValueError(f"rerank_mode must be 'replace' or 'fuse', not {rerank_mode!r}")
+        self.rrf_k, self.candidates, self.weights = rrf_k, candidates, tuple(weights)
         self.reranker: CrossEncoderReranker | None = None
-        self.rerank_depth = 10
+        self.rerank_depth, self.rerank_mode = rerank_depth, rerank_mode
         t = time.perf_counter()
         self.bm25 = BM25Index(self.texts)
         self.build_seconds = {"bm25": time.perf_counter() - t}
@@ -90,7 +97,7 @@ class Retriever:
             b_ids, _ = self._bm25(query, depth, timings)
             d_ids, _ = self._dense(query, depth, timings)
             t = time.perf_counter()
-            fused = rrf([b_ids, d_ids], k=self.rrf_k)
+            fused = rrf([b_ids, d_ids], k=self.rrf_k, weights=self.weights)
             timings["fusion"] = time.perf_counter() - t
             ids, sc = [d for d, _ in fused], [s for _, s in fused]
             if config == "hybrid+rerank":
@@ -100,6 +107,8 @@ class Retriever:
                 head = ids[:self.rerank_depth]
                 text_of = dict(zip(self.ids, self.texts))
                 reranked = self.reranker.rerank(query, head, [text_of[d] for d in head])
+                if self.rerank_mode == "fuse":
+                    reranked = rrf([head, [d for d, _ in reranked]], k=self.rrf_k)
                 timings["rerank"] = time.perf_counter() - t
                 ids = [d for d, _ in reranked] + ids[self.rerank_depth:]
                 sc = [s for _, s in reranked] + sc[self.rerank_depth:]

@@ -19,16 +19,21 @@ class CrossEncoderReranker:
 
     def __init__(self, model, tokenizer, max_length: int = 160):
         self.model, self.tokenizer, self.max_length = model, tokenizer, max_length
+        self.steps_done, self.train_seconds = 0, 0.0
 
     @classmethod
     def fine_tune(cls, pairs: Sequence[tuple[str, str]], labels: Sequence[float], steps: int = 30,
                   batch_size: int = 16, lr: float = 1e-4, head_lr: float = 1e-3, train_layers: int | None = 2,
-                  max_length: int = 128, seed: int = 0, model_path: str | None = None) -> "CrossEncoderReranker":
+                  max_length: int = 128, seed: int = 0, model_path: str | None = None,
+                  max_seconds: float | None = None) -> "CrossEncoderReranker":
         """Train for ``steps`` mini-batches sampled from ``pairs`` (labels 1 relevant, 0 not).
 
         Only the top ``train_layers`` transformer layers and the new head learn (``None``: all of
-        them): on 2 CPU cores that keeps a step well under a second.
+        them): on 2 CPU cores that keeps a step well under a second. ``max_seconds`` stops the
+        training early once that much time has passed (``steps_done`` says how far it got).
         """
+        import time
+
         import torch
         from transformers import AutoModelForSequenceClassification, AutoTokenizer
         from transformers.utils import logging as hf_logging
@@ -56,7 +61,10 @@ class CrossEncoderReranker:
         loss_fn = torch.nn.BCEWithLogitsLoss()
         rng = np.random.default_rng(seed)
         y_all = torch.tensor(list(labels), dtype=torch.float32)
+        start, done = time.perf_counter(), 0
         for _ in range(steps):
+            if max_seconds is not None and time.perf_counter() - start > max_seconds:
+                break
             batch = rng.choice(len(pairs), size=min(batch_size, len(pairs)), replace=False)
             enc = tokenizer([pairs[i][0] for i in batch], [pairs[i][1] for i in batch], truncation=True,
                             max_length=max_length, padding=True, return_tensors="pt")
@@ -65,8 +73,11 @@ class CrossEncoderReranker:
             opt.zero_grad()
             loss.backward()
             opt.step()
+            done += 1
         model.eval()
-        return cls(model, tokenizer, max_length)
+        out = cls(model, tokenizer, max_length)
+        out.steps_done, out.train_seconds = done, time.perf_counter() - start
+        return out
 
     def score(self, query: str, texts: Sequence[str], batch_size: int = 32) -> np.ndarray:
         """Relevance logits of each text for the query (higher is more relevant)."""
