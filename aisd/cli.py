@@ -135,6 +135,8 @@ def cmd_eval_retrieval(args) -> int:
         return 0
     print(f"{args.folder}: {result['documents']} documents, {result['judged']} judged queries (qrels/{args.split}.tsv)")
     print(format_table(result["configs"]))
+    for verdict in result.get("verdicts", []):
+        print("verdict: " + verdict)
     for note in result["notes"]:
         print("note: " + note)
     return 0
