@@ -220,3 +220,7 @@ def write_corpus(path: str | Path | None = None, level: str = "paragraph", max_c
                                 "path": list(c.path), "chapter": c.chapter, "section": c.section}}
             f.write(json.dumps(row, ensure_ascii=False) + "\n")
     return len(chunks)
+
+
+if __name__ == "__main__":
+    print(f"wrote {write_corpus()} chunks to {FOLDER / 'corpus.jsonl'}")

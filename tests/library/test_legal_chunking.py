@@ -79,7 +79,7 @@ def test_levels_nest(articles):
 
 
 def test_the_committed_corpus_is_what_the_chunker_writes(tmp_path):
-    """datasets/eu_law_qa/corpus.jsonl is regenerated exactly by `python -m aisd.legal.data corpus`."""
+    """datasets/eu_law_qa/corpus.jsonl is regenerated exactly by `python -m aisd.legal.chunking`."""
     n = chunking.write_corpus(tmp_path / "corpus.jsonl")
     committed = (data.FOLDER / "corpus.jsonl").read_text(encoding="utf-8")
     assert (tmp_path / "corpus.jsonl").read_text(encoding="utf-8") == committed
