@@ -78,20 +78,34 @@ def complete(client, model: str, messages: list[dict], max_tokens: int, store: d
 
 
 def notebook_02_requests(model: str) -> list[tuple[str, list[dict]]]:
-    """``[(question id, messages), ...]`` for every held-out question of notebook 02, as the notebook builds them."""
-    from . import datasets, rag
-    from .retrieval import Retriever
+    """``[(question id, messages), ...]`` for the held-out questions of notebook 02 that reach the LLM,
+    as the notebook builds them: those the abstention gate lets through (threshold chosen on the tuning
+    questions, :func:`aisd.decisions.choose_threshold`), and every unanswerable one (the notebook also
+    asks the model those *without* the gate). Answerable questions the gate escalates never reach the LLM.
+    """
+    import numpy as np
 
+    from . import datasets, rag
+    from .decisions import choose_threshold
     from .experiments import choose_config
+    from .requirements import CUSTOMER_SUPPORT as REQ
+    from .retrieval import Retriever
 
     tuning, heldout = datasets.load_beir(STORE_02.parent, "dev"), datasets.load_beir(STORE_02.parent, "test")
     retriever = Retriever(heldout.doc_texts())
     config, _ = choose_config(retriever, tuning.queries, tuning.qrels, k=rag.ANSWER_K)
     text_of = dict(zip(retriever.ids, retriever.texts))
+    top = lambda q: retriever.search(tuning.queries[q], "dense", 1).scores[0]
+    ids_of = lambda q: retriever.search(tuning.queries[q], config, k=rag.ANSWER_K).ids
+    tune_ids = rag.question_ids(STORE_02.parent, "tuning")
+    ok = [q in tuning.qrels and bool(set(ids_of(q)) & set(tuning.qrels[q])) for q in tune_ids]
+    threshold = choose_threshold(np.array([top(q) for q in tune_ids]), np.array(ok),
+                                 REQ.wrong_answer_cost_usd, REQ.escalation_cost_usd)
     out = []
-    for qid in rag.heldout_question_ids(STORE_02.parent):
-        ids = retriever.search(heldout.queries[qid], config, k=rag.ANSWER_K).ids
-        out.append((qid, rag.build_messages(heldout.queries[qid], [(i, text_of[i]) for i in ids],
+    for qid in rag.question_ids(STORE_02.parent, "heldout"):
+        if qid in heldout.qrels and top(qid) < threshold:
+            continue
+        out.append((qid, rag.build_messages(heldout.queries[qid], [(i, text_of[i]) for i in ids_of(qid)],
                                             max_chars=rag.PASSAGE_CHARS, system=rag.SYSTEM_PROMPT)))
     return out
 

@@ -49,12 +49,12 @@ def build_messages(question: str, passages: Sequence[tuple[str, str]], max_chars
     return [{"role": "system", "content": system}, {"role": "user", "content": user}]
 
 
-def heldout_question_ids(folder) -> list[str]:
-    """Ids of the held-out questions of a labelled set (``metadata.split == "heldout"`` in ``queries.jsonl``),
-    answerable or not, in file order.
+def question_ids(folder, split: str) -> list[str]:
+    """Ids of the questions of one split of a labelled set (``metadata.split`` in ``queries.jsonl``:
+    ``"tuning"`` or ``"heldout"``), answerable or not, in file order.
 
     >>> from aisd import paths
-    >>> len(heldout_question_ids(paths.DATASETS / "pydoc_qa")) > 50
+    >>> len(question_ids(paths.DATASETS / "pydoc_qa", "heldout")) > 50
     True
     """
     import json
@@ -62,7 +62,7 @@ def heldout_question_ids(folder) -> list[str]:
 
     with open(Path(folder) / "queries.jsonl", encoding="utf-8") as f:
         rows = [json.loads(line) for line in f if line.strip()]
-    return [r["_id"] for r in rows if r.get("metadata", {}).get("split") == "heldout"]
+    return [r["_id"] for r in rows if r.get("metadata", {}).get("split") == split]
 
 
 def parse_citations(answer: str) -> list[str]:
