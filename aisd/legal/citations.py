@@ -187,10 +187,26 @@ def find_references(text: str, law: str, article: int | None = None) -> list[Ref
     return sorted(refs, key=lambda r: r.start)
 
 
-def resolve(citation: Citation, ids: Iterable[str] | set[str]) -> list[str]:
+class ChunkIds:
+    """The corpus's chunk ids, indexed by every prefix of their paths, so :func:`resolve` is a lookup.
+
+    >>> ChunkIds(["gdpr/83/5", "gdpr/83/5/a"]).under["gdpr/83"]
+    ['gdpr/83/5', 'gdpr/83/5/a']
+    """
+
+    def __init__(self, ids: Iterable[str]):
+        self.ids = set(ids)
+        self.under: dict[str, list[str]] = {}
+        for i in sorted(self.ids, key=_order):
+            parts = i.split("/")
+            for depth in range(2, len(parts) + 1):
+                self.under.setdefault("/".join(parts[:depth]), []).append(i)
+
+
+def resolve(citation: Citation, ids: Iterable[str] | ChunkIds) -> list[str]:
     """The chunk ids a citation points to: the deepest id of the corpus on its path, or, when the
     citation names a whole article or paragraph that was split, every chunk under it. ``[]`` if the
-    article is not in the corpus.
+    article is not in the corpus. Pass a :class:`ChunkIds` when resolving many.
 
     >>> ids = {"gdpr/83/1", "gdpr/83/5", "gdpr/83/5/a", "gdpr/83/5/b", "gdpr/4/1"}
     >>> resolve(Citation("gdpr", 83, ("5", "a", "ii")), ids), resolve(Citation("gdpr", 83, ("5",)), ids)
@@ -198,15 +214,14 @@ def resolve(citation: Citation, ids: Iterable[str] | set[str]) -> list[str]:
     >>> resolve(Citation("gdpr", 83), ids), resolve(Citation("gdpr", 99), ids)
     (['gdpr/83/1', 'gdpr/83/5', 'gdpr/83/5/a', 'gdpr/83/5/b'], [])
     """
-    ids = ids if isinstance(ids, set) else set(ids)
+    index = ids if isinstance(ids, ChunkIds) else ChunkIds(ids)
     full = citation.id
-    under = sorted((i for i in ids if i.startswith(full + "/")), key=_order)
-    if under:
-        return ([full] if full in ids else []) + under
+    if full in index.under:
+        return list(index.under[full])
     parts = full.split("/")
-    for depth in range(len(parts), 1, -1):
+    for depth in range(len(parts) - 1, 1, -1):
         prefix = "/".join(parts[:depth])
-        if prefix in ids:
+        if prefix in index.ids:
             return [prefix]
     return []
 
@@ -223,7 +238,7 @@ def expand_with_references(ranked: list[str], texts: dict[str, str], k_extra: in
     >>> expand_with_references(["gdpr/8/1"], texts)
     ['gdpr/8/1', 'gdpr/6/1/a']
     """
-    ids, out, extra = set(texts), list(ranked), 0
+    ids, out, extra = ChunkIds(texts), list(ranked), 0
     for cid in ranked:
         c = citation_from_id(cid)
         for ref in find_references(texts.get(cid, ""), c.law, c.article):
