@@ -1,0 +1,30 @@
+"""Agents, one idea per module: the reusable parts of notebook 03's research agent (and later agents).
+
+- ``schema``      ``json_schema_of(fn)``: a tool's JSON schema from a typed function and its docstring
+- ``tools``       ``ToolRegistry``, ``ToolCall``, ``parse_tool_call(answer, schemas)``: checked calls
+- ``calculator``  ``calculate(expression)``: arithmetic parsed with ``ast``, never ``eval``
+- ``sandbox``     ``run_python(code)``: a child process with a timeout, memory limit, no network, no files
+- ``research``    ``ResearchTools``: search, read_document, calculate, run_python, save_note over a collection
+- ``guards``      ``Budget``, ``should_stop(calls, tokens_used, elapsed_s, budget)``: budgets and loops
+- ``trace``       ``Trace``, ``traces_table``, ``task_success``, ``cost_per_task``: what a run did and cost
+- ``loop``        ``Agent(registry).run(task, strategy="react"|"plan")``: the loop over the openai client
+- ``tasks``       ``load_tasks()``: the labelled research tasks of ``datasets/research_tasks``
+
+>>> from aisd import agents
+>>> agents.calculate("6 * 7")
+42
+"""
+from .calculator import CalculatorError, calculate
+from .guards import Budget, repeats, should_stop
+from .loop import FINAL, Agent, approve_all, ask_person
+from .research import ResearchTools
+from .sandbox import SandboxResult, network_isolation, run_python
+from .schema import SchemaError, json_schema_of
+from .tasks import load_tasks
+from .tools import Tool, ToolCall, ToolCallError, ToolRegistry, parse_tool_call
+from .trace import Trace, cost_per_task, is_abstention, normalise, task_success, traces_table
+
+__all__ = ["CalculatorError", "calculate", "Budget", "repeats", "should_stop", "FINAL", "Agent", "approve_all",
+           "ask_person", "ResearchTools", "SandboxResult", "network_isolation", "run_python", "SchemaError",
+           "json_schema_of", "load_tasks", "Tool", "ToolCall", "ToolCallError", "ToolRegistry", "parse_tool_call",
+           "Trace", "cost_per_task", "is_abstention", "normalise", "task_success", "traces_table"]
