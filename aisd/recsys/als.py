@@ -28,6 +28,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from ..errors import AisdError
+from .threads import one_thread
 
 
 @dataclass
@@ -107,22 +108,19 @@ def fit_als(matrix: sp.spmatrix, factors: int = 64, regularization: float = 0.05
             start: tuple[np.ndarray, np.ndarray] | None = None) -> ALSModel:
     """Fit ALS with the ``implicit`` package (CPU, conjugate-gradient solver unless ``exact``) on a
     users x items 0/1 matrix; ``start`` sets the initial (user, item) factors. Silent: no progress
-    bar and no BLAS-threads warning on stderr (BLAS is held to one thread while it runs, as
-    ``implicit`` recommends).
+    bar and no BLAS-threads warning on stderr (one thread: see :mod:`aisd.recsys.threads`).
 
     >>> m = sp.random(30, 40, density=0.2, format="csr", random_state=0, dtype="float32")
     >>> model = fit_als(m, factors=8, iterations=3)
     >>> model.user_factors.shape, model.item_factors.shape
     ((30, 8), (40, 8))
     """
-    from threadpoolctl import threadpool_limits
-
     m = sp.csr_matrix(matrix, dtype=np.float32)
     if m.nnz == 0:
         raise AisdError("the interaction matrix is empty: nothing to factorise")
     if factors < 1 or iterations < 1 or alpha <= 0:
         raise AisdError(f"need factors >= 1, iterations >= 1 and alpha > 0; got {factors}, {iterations}, {alpha}")
-    with threadpool_limits(1, "blas"), warnings.catch_warnings():
+    with one_thread(), warnings.catch_warnings():
         warnings.filterwarnings("ignore", message=".*OpenBLAS.*")
         model = _implicit_model(factors, regularization, alpha, iterations, seed, exact)
         if start is not None:

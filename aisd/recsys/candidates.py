@@ -30,6 +30,7 @@ import scipy.sparse as sp
 from ..errors import AisdError
 from ..retrieval.dense import DenseIndex
 from .baselines import top_k
+from .threads import one_thread
 
 MISSING_RANK = 1000.0     # the rank written for "this source did not propose the item"
 
@@ -56,7 +57,8 @@ def search_unseen(index: DenseIndex, queries: np.ndarray, exclude: sp.spmatrix, 
         raise AisdError(f"{len(queries)} queries but {exclude.shape[0]} rows of items to exclude")
     longest = int(np.diff(exclude.indptr).max()) if exclude.shape[0] else 0
     k = min(index.index.ntotal, n + longest)
-    ids, _ = index.search(queries, k)
+    with one_thread():
+        ids, _ = index.search(queries, k)
     return _filter_seen(ids, exclude, n)
 
 

@@ -118,6 +118,24 @@ def gini(counts: Sequence[float]) -> float:
     return float(((2 * ranks - n - 1) * x).sum() / (n * x.sum()))
 
 
+def per_user_scores(recommended: Mapping[int, Sequence[int]], truth: Mapping[int, Iterable[int]],
+                    k: int) -> dict[str, np.ndarray]:
+    """recall@k, NDCG@k and AP@k of every user of ``truth`` (in its order), for confidence intervals:
+    e.g. ``aisd.classification.bootstrap_ci(np.mean, scores["recall@10"])``, or the paired
+    difference of two approaches on the same users.
+
+    >>> per_user_scores({0: [1], 1: [2]}, {0: {1}, 1: {3}}, k=1)["recall@1"].tolist()
+    [1.0, 0.0]
+    """
+    rows = []
+    for user, relevant in truth.items():
+        got = list(recommended.get(user, []))[:k]
+        rows.append((recall_at_k(got, relevant, k), ndcg_at_k(got, relevant, k),
+                     average_precision_at_k(got, relevant, k)))
+    arr = np.array(rows, dtype=float).reshape(-1, 3)
+    return {f"recall@{k}": arr[:, 0], f"ndcg@{k}": arr[:, 1], f"map@{k}": arr[:, 2]}
+
+
 def evaluate_lists(recommended: Mapping[int, Sequence[int]], truth: Mapping[int, Iterable[int]], k: int,
                    popularity: Sequence[float], n_users: int | None = None) -> dict[str, float]:
     """Every metric for one approach: mean recall@k, NDCG@k and MAP@k over the users of ``truth``
@@ -131,13 +149,7 @@ def evaluate_lists(recommended: Mapping[int, Sequence[int]], truth: Mapping[int,
         raise AisdError("no held-out users to evaluate: the truth is empty")
     n_items = len(popularity)
     n_users = n_users or max(len(truth), 1)
-    rows = []
-    for user, relevant in truth.items():
-        got = list(recommended.get(user, []))[:k]
-        rows.append((recall_at_k(got, relevant, k), ndcg_at_k(got, relevant, k),
-                     average_precision_at_k(got, relevant, k)))
-    arr = np.array(rows)
+    scores = {name: float(values.mean()) for name, values in per_user_scores(recommended, truth, k).items()}
     lists = [list(recommended.get(u, []))[:k] for u in truth]
-    return {f"recall@{k}": float(arr[:, 0].mean()), f"ndcg@{k}": float(arr[:, 1].mean()),
-            f"map@{k}": float(arr[:, 2].mean()), f"coverage@{k}": catalogue_coverage(lists, n_items),
+    return {**scores, f"coverage@{k}": catalogue_coverage(lists, n_items),
             "novelty": novelty(lists, popularity, n_users), "arp": popularity_bias(lists, popularity)}

@@ -1,0 +1,185 @@
+"""Cold start: items nobody has interacted with yet, and users who just arrived.
+
+Collaborative models (ALS, item-kNN) know an item only through its interactions, so a new item gets
+no score; content does not need interactions. Two experiments on entities held out *entirely*:
+
+- **new items** (:func:`cold_item_experiment`): a share of the items loses every interaction; the
+  models are fitted on the rest; each user who later rated held-out items gets the held-out items
+  ranked by content similarity to their history, by ALS with item vectors predicted from content
+  (a ridge regression from the MiniLM embedding to the ALS factors learnt on the warm items,
+  :func:`content_to_factors`), or at random; the items' real popularity (known only afterwards) is
+  shown as a reference that no launch-day system has.
+- **new users** (:func:`cold_user_experiment`): a share of the users is removed; each comes back with
+  only their first ``n_given`` ratings (an onboarding step) and their age and gender; they get the
+  globally popular items, the popular items of their demographic group (:func:`demographic_popularity`),
+  ALS folded in from the given ratings, item-kNN or content from the same few ratings.
+
+>>> import pandas as pd
+>>> ratings = pd.DataFrame({"user": [0, 0, 1, 2], "item": [0, 1, 1, 2], "timestamp": [1, 2, 3, 4]})
+>>> hold_out_items(ratings, fraction=0.5, min_ratings=1, seed=0).tolist()
+[1]
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+from ..errors import AisdError
+from . import als as mf
+from .baselines import item_knn_scores, item_popularity, item_similarity, top_k
+from .candidates import user_profiles
+from .data import MovieLens, interaction_matrix
+from .features import ALS_SETTINGS
+from .metrics import evaluate_lists
+
+AGE_BANDS = (0, 18, 25, 35, 45, 50, 56, 200)      # the age groups MovieLens 1M uses
+
+
+def _check_fraction(fraction: float) -> None:
+    if not 0 < fraction < 1:
+        raise AisdError(f"fraction must be between 0 and 1; got {fraction}")
+
+
+def hold_out_items(ratings: pd.DataFrame, fraction: float = 0.1, min_ratings: int = 5, seed: int = 0) -> np.ndarray:
+    """A random ``fraction`` of the items with at least ``min_ratings`` ratings, sorted: the "new"
+    items of the experiment (so that each has someone to evaluate it on).
+    """
+    _check_fraction(fraction)
+    counts = ratings["item"].value_counts()
+    eligible = np.sort(counts[counts >= min_ratings].index.to_numpy())
+    n = max(1, int(round(fraction * len(eligible))))
+    return np.sort(np.random.default_rng(seed).choice(eligible, size=n, replace=False))
+
+
+def hold_out_users(ratings: pd.DataFrame, fraction: float = 0.1, seed: int = 0) -> np.ndarray:
+    """A random ``fraction`` of the users, sorted: the "new" users of the experiment.
+
+    >>> hold_out_users(pd.DataFrame({"user": [0, 1, 2, 3], "item": 0}), fraction=0.5).tolist()
+    [1, 2]
+    """
+    _check_fraction(fraction)
+    users = np.sort(ratings["user"].unique())
+    n = max(1, int(round(fraction * len(users))))
+    return np.sort(np.random.default_rng(seed).choice(users, size=n, replace=False))
+
+
+def content_to_factors(embeddings: np.ndarray, item_factors: np.ndarray, warm_items: np.ndarray,
+                       alpha: float = 1.0) -> np.ndarray:
+    """Item vectors for every item predicted from its content: a ridge regression from the
+    embedding to the ALS factors, fitted on ``warm_items`` only. A new item gets a vector on day one.
+
+    >>> emb = np.eye(4, dtype="float32"); factors = np.array([[1, 0], [2, 0], [0, 1], [0, 0]], "float32")
+    >>> content_to_factors(emb, factors, warm_items=np.array([0, 1, 2]), alpha=1e-6).round(2)[:3].tolist()
+    [[1.0, 0.0], [2.0, 0.0], [0.0, 1.0]]
+    """
+    from sklearn.linear_model import Ridge
+
+    warm_items = np.asarray(warm_items, dtype=int)
+    if len(warm_items) < 2:
+        raise AisdError("need at least two warm items to learn the content -> factors map")
+    model = Ridge(alpha=alpha).fit(embeddings[warm_items], item_factors[warm_items])
+    return model.predict(embeddings).astype(np.float32)
+
+
+def age_band(age: int) -> int:
+    """The index of ``age`` in :data:`AGE_BANDS` (0 = under 18, 1 = 18-24, ..., 6 = 56+).
+
+    >>> age_band(17), age_band(18), age_band(30), age_band(60)
+    (0, 1, 2, 6)
+    """
+    return int(np.searchsorted(AGE_BANDS, age, side="right") - 1)
+
+
+def demographic_popularity(ratings: pd.DataFrame, users: pd.DataFrame, gender: str, age: int, n_items: int,
+                           min_group: int = 20) -> np.ndarray:
+    """Interactions per item among the users of ``ratings`` with the same gender and age band as the
+    newcomer; the global popularity when that group has fewer than ``min_group`` users.
+
+    >>> users = pd.DataFrame({"gender": ["F", "M"], "age": [30, 30]})
+    >>> r = pd.DataFrame({"user": [0, 1, 1], "item": [0, 1, 2]})
+    >>> demographic_popularity(r, users, "F", 31, n_items=3, min_group=1).tolist()
+    [1.0, 0.0, 0.0]
+    """
+    bands = users["age"].map(age_band)
+    group = users.index[(users["gender"] == gender) & (bands == age_band(age))]
+    in_group = ratings[ratings["user"].isin(group)]
+    if in_group["user"].nunique() < min_group:
+        in_group = ratings
+    return np.bincount(in_group["item"].to_numpy(), minlength=n_items).astype(float)
+
+
+def _lists(users: np.ndarray, ids: np.ndarray) -> dict[int, list[int]]:
+    return {int(u): row.tolist() for u, row in zip(users, ids)}
+
+
+def _table(results: dict[str, dict[int, list[int]]], truth: dict, k: int, popularity: np.ndarray,
+           n_users: int) -> pd.DataFrame:
+    rows = {name: evaluate_lists(recs, truth, k, popularity, n_users) for name, recs in results.items()}
+    return pd.DataFrame(rows).T
+
+
+def cold_item_experiment(ml: MovieLens, embeddings: np.ndarray, fraction: float = 0.1, k: int = 10,
+                         seed: int = 0) -> pd.DataFrame:
+    """recall@k, NDCG@k, ... of ranking the held-out items for the users who rated them (one row per
+    approach); only held-out items are ranked, so popularity among warm items cannot help.
+    """
+    cold = hold_out_items(ml.ratings, fraction, seed=seed)
+    is_cold = ml.ratings["item"].isin(cold)
+    warm = interaction_matrix(ml.ratings[~is_cold], ml.n_users, ml.n_items)
+    truth = {int(u): set(g.tolist()) for u, g in ml.ratings[is_cold].groupby("user")["item"]}
+    users = np.array(sorted(truth))
+    model = mf.fit_als(warm, **ALS_SETTINGS)
+    warm_items = np.setdiff1d(np.arange(ml.n_items), cold)
+    predicted = content_to_factors(embeddings, model.item_factors, warm_items)
+    n = min(k, len(cold))
+
+    def rank(scores: np.ndarray) -> dict[int, list[int]]:                    # scores: users x cold items
+        return _lists(users, cold[top_k(scores, None, n)])
+
+    profiles = user_profiles(warm[users], embeddings)
+    rng = np.random.default_rng(seed)
+    future = np.bincount(ml.ratings.loc[is_cold, "item"], minlength=ml.n_items).astype(float)
+    results = {
+        "random": rank(rng.random((len(users), len(cold)))),
+        "content similarity": rank(profiles @ embeddings[cold].T),
+        "ALS, item vectors from content": rank(model.user_factors[users] @ predicted[cold].T),
+        "popularity after launch (not known on day one)": rank(np.tile(future[cold], (len(users), 1))),
+    }
+    return _table(results, truth, n, item_popularity(warm), ml.n_users)
+
+
+def cold_user_experiment(ml: MovieLens, embeddings: np.ndarray, n_given: int = 5, fraction: float = 0.1,
+                         k: int = 10, seed: int = 0) -> pd.DataFrame:
+    """recall@k, NDCG@k, ... for users held out entirely, who come back with their first ``n_given``
+    ratings (by time) and their demographics; the rest of their ratings are the truth.
+    """
+    if n_given < 0:
+        raise AisdError(f"n_given must be >= 0; got {n_given}")
+    new = hold_out_users(ml.ratings, fraction, seed)
+    is_new = ml.ratings["user"].isin(new)
+    warm_ratings = ml.ratings[~is_new]
+    warm = interaction_matrix(warm_ratings, ml.n_users, ml.n_items)
+    theirs = ml.ratings[is_new].sort_values(["user", "timestamp", "item"], kind="stable")
+    position = theirs.groupby("user").cumcount()
+    given = interaction_matrix(theirs[position < n_given], ml.n_users, ml.n_items)[new]
+    truth = {int(u): set(g.tolist()) for u, g in theirs[position >= n_given].groupby("user")["item"]}
+    new = np.array([u for u in new if u in truth])
+    given = interaction_matrix(theirs[(position < n_given) & theirs["user"].isin(new)], ml.n_users, ml.n_items)[new]
+
+    popularity = item_popularity(warm)
+    model = mf.fit_als(warm, **ALS_SETTINGS)
+    demo = np.stack([demographic_popularity(warm_ratings, ml.users, ml.users.loc[u, "gender"],
+                                            int(ml.users.loc[u, "age"]), ml.n_items) for u in new])
+    results = {
+        "most popular": _lists(new, top_k(np.tile(popularity, (len(new), 1)), given, k)),
+        "popular in their age band and gender": _lists(new, top_k(demo, given, k)),
+    }
+    if n_given > 0:
+        folded = mf.fold_in(model, given, ALS_SETTINGS["regularization"], ALS_SETTINGS["alpha"])
+        results[f"ALS folded in from {n_given} ratings"] = _lists(new, top_k(folded @ model.item_factors.T, given, k))
+        knn = item_knn_scores(given, item_similarity(warm))
+        results[f"item-kNN from {n_given} ratings"] = _lists(new, top_k(knn, given, k))
+        content = user_profiles(given, embeddings) @ embeddings.T
+        results[f"content from {n_given} ratings"] = _lists(new, top_k(content, given, k))
+    return _table(results, truth, k, popularity, ml.n_users)

@@ -1,0 +1,135 @@
+"""The two-stage recommender end to end: candidates from three sources, features, a ranker trained
+on the earlier window, evaluated on the held-out one; with the time each step takes.
+
+    train ──fit_stage_one──> state_1 ──candidate_pool──> pairs ──pair_features──> X, labels from val ──> ranker
+    train+val ──fit_stage_one──> state_2 ──candidate_pool──> pairs ──pair_features──> ranker scores ──> top-k
+                                                                                                   vs test
+
+>>> ml = load_movielens()
+>>> texts = item_texts(ml.items)
+>>> len(texts), texts[0]
+(1682, "Toy Story (1995). Genres: Animation, Children's, Comedy.")
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Callable, Sequence
+
+import numpy as np
+import pandas as pd
+
+from ..errors import AisdError
+from . import candidates as cand
+from .data import MovieLens, item_texts, load_movielens
+from .features import StageOne, fit_stage_one, pair_features
+from .ranker import fit_ranker, label_pairs, rank_lists, sample_negatives, score_pairs
+from .split import Split
+
+POOL = {"ann": 100, "pop": 50, "content": 50}     # candidates per source and user
+
+
+def item_embeddings(ml: MovieLens) -> np.ndarray:
+    """MiniLM vectors (384-d, unit length) of every item's title, year and genres, one row per item
+    (through :func:`aisd.runtime.embeddings.embed`, so cached on disk after the first run).
+
+    >>> item_embeddings(load_movielens()).shape
+    (1682, 384)
+    """
+    from ..runtime.embeddings import embed
+
+    return embed(item_texts(ml.items), batch_size=16)
+
+
+def candidate_pool(state: StageOne, users: Sequence[int], sizes: dict[str, int] | None = None,
+                   kind: str = "hnsw") -> pd.DataFrame:
+    """The merged candidates (:func:`aisd.recsys.candidates.merge`) of ``users`` from the three sources
+    of ``sizes`` (default :data:`POOL`): ANN over the ALS factors, popular, content.
+    """
+    sizes = {**POOL, **(sizes or {})}
+    unknown = set(sizes) - set(POOL)
+    if unknown:
+        raise AisdError(f"unknown candidate sources {sorted(unknown)}: use {sorted(POOL)}")
+    users = np.asarray(users, dtype=int)
+    seen = state.history[users]
+    sources = {}
+    if sizes["ann"]:
+        sources["ann"] = cand.ann_candidates(state.model.user_factors[users], state.model.item_factors, seen,
+                                             sizes["ann"], kind=kind)
+    if sizes["pop"]:
+        sources["pop"] = cand.popular_candidates(state.popularity, seen, sizes["pop"])
+    if sizes["content"]:
+        sources["content"] = cand.content_candidates(state.item_embeddings, seen, n=sizes["content"])
+    return cand.merge(sources, users)
+
+
+@dataclass
+class TwoStageResult:
+    """What :func:`run_two_stage` returns: the top-k lists of the test users, the ranker, the
+    candidate pools' recall of the truth, and seconds per step."""
+    recommendations: dict[int, list[int]]
+    ranker: object
+    feature_names: list[str]
+    candidate_recall: dict[str, float]
+    seconds: dict[str, float] = field(default_factory=dict)
+    state: StageOne | None = None
+
+
+def _truth(frame: pd.DataFrame) -> dict[int, set[int]]:
+    return {int(u): set(g.tolist()) for u, g in frame.groupby("user")["item"]}
+
+
+def run_two_stage(ml: MovieLens, split: Split, embeddings: np.ndarray, k: int = 10, kind: str = "gbt",
+                  sizes: dict[str, int] | None = None, per_positive: int = 20, seed: int = 0) -> TwoStageResult:
+    """Train the ranker on the earlier window (history ``train``, labels ``val``), then rank the
+    candidates of the test users with stage one refitted on ``train + val``.
+    """
+    seconds: dict[str, float] = {}
+
+    def timed(name: str, fn: Callable, *args, **kwargs):
+        start = time.perf_counter()
+        out = fn(*args, **kwargs)
+        seconds[name] = seconds.get(name, 0.0) + time.perf_counter() - start
+        return out
+
+    val_users = np.array(sorted(split.val["user"].unique()))
+    test_users = np.array(sorted(split.test["user"].unique()))
+    if not len(val_users) or not len(test_users):
+        raise AisdError("the split has no validation or no test users: use split_by_time first")
+
+    early = timed("stage one fit", fit_stage_one, split.train, ml, embeddings)
+    pairs = timed("candidates", candidate_pool, early, val_users, sizes)
+    x = timed("features", pair_features, early, pairs)
+    y = label_pairs(pairs, split.val)
+    rows = sample_negatives(y, per_positive, seed)
+    model = timed("ranker fit", fit_ranker, x.iloc[rows], y[rows], kind, seed)
+    recall_val = cand.candidate_recall(pairs, _truth(split.val))
+
+    late = timed("stage one fit", fit_stage_one, split.fit_frame(), ml, embeddings)
+    pairs = timed("candidates", candidate_pool, late, test_users, sizes)
+    x = timed("features", pair_features, late, pairs)
+    scores = timed("ranking", score_pairs, model, x)
+    recs = rank_lists(pairs, scores, k)
+    return TwoStageResult(recs, model, list(x.columns),
+                          {"val": recall_val, "test": cand.candidate_recall(pairs, _truth(split.test))},
+                          seconds, late)
+
+
+def latency_per_request(serve: Callable[[int], Sequence[int]], users: Sequence[int]) -> dict[str, float]:
+    """Milliseconds to answer one user at a time with ``serve(user)``: median and 95th percentile
+    over ``users`` (after one warm-up call).
+
+    >>> out = latency_per_request(lambda u: [u], users=range(20))
+    >>> sorted(out), out["p50_ms"] >= 0
+    (['p50_ms', 'p95_ms'], True)
+    """
+    users = list(users)
+    if not users:
+        raise AisdError("no users to time")
+    serve(users[0])
+    times = []
+    for u in users:
+        start = time.perf_counter()
+        serve(u)
+        times.append((time.perf_counter() - start) * 1000)
+    return {"p50_ms": float(np.percentile(times, 50)), "p95_ms": float(np.percentile(times, 95))}
