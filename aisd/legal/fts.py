@@ -24,7 +24,11 @@ _TOKEN = re.compile(r"\w+", re.UNICODE)
 
 
 def fts_query(question: str, stop_words: frozenset[str] = frozenset()) -> str:
-    """An FTS5 MATCH expression: the question's words, each quoted, joined by OR ("" if it has none)."""
+    """An FTS5 MATCH expression: the question's words, each quoted, joined by OR ("" if it has none).
+
+    >>> fts_query('What does "NEAR" mean?', stop_words=frozenset({"what", "does"}))
+    '"near" OR "mean"'
+    """
     words = [w for w in _TOKEN.findall(question.lower()) if w not in stop_words]
     return " OR ".join(f'"{w}"' for w in dict.fromkeys(words))
 
@@ -53,6 +57,9 @@ class Fts5Index:
     """An in-memory FTS5 table over ``docs`` (``{id: text}``), searched with SQLite's BM25.
 
     ``tokenize`` is the FTS5 tokenizer spec (default ``unicode61``; ``"porter unicode61"`` stems).
+
+    >>> Fts5Index({"a": "notifying a breach", "b": "fines"}, tokenize="porter unicode61").search("notified", 1)[0]
+    ['a']
     """
 
     def __init__(self, docs: dict[str, str], tokenize: str = "unicode61"):
