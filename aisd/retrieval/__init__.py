@@ -1,12 +1,13 @@
 """Retrieval for RAG, one idea per module; the reference implementations behind notebook 02 and later.
 
 - ``chunking``  ``chunk_fixed(text, size, overlap)``, ``chunk_by_structure(text, max_chars)``, headings
-- ``bm25``      ``BM25Index(texts)``: keyword search (``terms`` splits text into its words)
+- ``bm25``      ``BM25Index(texts)``: keyword search over ``terms(text)`` (words, stop words out, stems)
 - ``dense``     ``DenseIndex(vectors, kind="flat"|"hnsw"|"ivf")``: FAISS over normalised embeddings
-- ``fusion``    ``rrf([ranking, ...], k=60)``: reciprocal rank fusion
+- ``fusion``    ``rrf([ranking, ...], k=60, weights=None)``: reciprocal rank fusion
 - ``rerank``    ``CrossEncoderReranker.fine_tune(pairs, labels)`` then ``.rerank(query, ids, texts)``
 - ``pipeline``  ``Retriever(docs).search(query, config, k)`` for config in ``CONFIGS``
-- ``evaluate``  every configuration scored on a BEIR collection (``aisd eval-retrieval DIR``)
+- ``evaluate``  every configuration scored on a BEIR collection (``aisd eval-retrieval DIR``), verdicts
+- ``collections`` a second public collection (Lee news similarity, from the gensim wheel) in BEIR layout
 
 The metrics live in :mod:`aisd.metrics` and the BEIR loader in :mod:`aisd.datasets` (other notebooks
 need them without retrieval). The names below are importable from here, so a notebook writes
@@ -19,14 +20,15 @@ need them without retrieval). The names below are importable from here, so a not
 >>> rrf([["a", "b"], ["b", "c"]])[0][0]
 'b'
 """
-from .bm25 import BM25Index, terms
+from .bm25 import STOP_WORDS, BM25Index, stem, terms, words
+from .collections import convert_lee
 from .chunking import chunk_by_structure, chunk_fixed, covered_ids, is_heading, locate_chunks
 from .dense import DenseIndex, default_embed
-from .evaluate import evaluate_configs, evaluate_collection, format_table
+from .evaluate import evaluate_collection, evaluate_configs, format_table, tune_fusion, verdicts
 from .fusion import rrf
 from .pipeline import CONFIGS, Retriever, SearchResult
 from .rerank import CrossEncoderReranker, training_pairs
 
-__all__ = ["BM25Index", "terms", "chunk_by_structure", "chunk_fixed", "covered_ids", "is_heading",
+__all__ = ["BM25Index", "terms", "words", "stem", "STOP_WORDS", "convert_lee", "tune_fusion", "verdicts", "chunk_by_structure", "chunk_fixed", "covered_ids", "is_heading",
            "locate_chunks", "DenseIndex", "default_embed", "rrf", "CONFIGS", "Retriever", "SearchResult",
            "CrossEncoderReranker", "training_pairs", "evaluate_configs", "evaluate_collection", "format_table"]

@@ -8,7 +8,7 @@ import numpy as np
 
 from .. import paths
 from ..datasets import BeirError, load_beir
-from ..metrics import evaluate
+from ..metrics import evaluate, ndcg_at_k
 from .fusion import rrf
 from .pipeline import CONFIGS, Retriever
 from .rerank import CrossEncoderReranker, training_pairs
@@ -38,6 +38,7 @@ def evaluate_configs(retriever: Retriever, queries: dict[str, str], qrels: dict[
                 stage_times.setdefault(stage, []).append(sec)
             totals.append(sum(res.timings.values()))
         row = {"config": config, "queries": len(qrels), **evaluate(run, qrels)}
+        row["ndcg@10_per_query"] = {q: ndcg_at_k(run[q], rel, 10) for q, rel in qrels.items()}
         row["p50_ms"], row["p95_ms"] = _percentile_ms(totals, 50), _percentile_ms(totals, 95)
         row["stages_p50_ms"] = {s: _percentile_ms(v, 50) for s, v in stage_times.items()}
         rows.append(row)
@@ -105,35 +106,71 @@ def tune_fusion(retriever: Retriever, queries: dict[str, str], qrels: dict[str, 
     return best, best_score
 
 
-def verdicts(rows: list[dict], metric: str = "ndcg@10") -> list[str]:
-    """Plain sentences on whether each stage earns its place: hybrid against the better single retriever,
-    hybrid + re-rank against hybrid (a stage that lowers ``metric`` is marked NOT RECOMMENDED).
+def paired_ci(a: dict[str, float], b: dict[str, float], n: int = 2000, seed: int = 0) -> tuple[float, float]:
+    """95 % bootstrap interval of mean(a - b) over the queries both score (resampling queries, paired).
+
+    >>> paired_ci({"q1": 1.0, "q2": 0.5}, {"q1": 0.5, "q2": 0.5})
+    (0.0, 0.5)
+    """
+    keys = sorted(set(a) & set(b))
+    if not keys:
+        return 0.0, 0.0
+    diff = np.array([a[k] - b[k] for k in keys])
+    rng = np.random.default_rng(seed)
+    means = diff[rng.integers(0, len(diff), size=(n, len(diff)))].mean(axis=1)
+    return float(np.percentile(means, 2.5)), float(np.percentile(means, 97.5))
+
+
+def _compare(x: dict, y: dict) -> tuple[float, tuple[float, float] | None]:
+    gain = x["ndcg@10"] - y["ndcg@10"]
+    per = "ndcg@10_per_query"
+    return gain, (paired_ci(x[per], y[per]) if per in x and per in y else None)
+
+
+def verdicts(rows: list[dict]) -> list[str]:
+    """Plain sentences on whether each stage earns its place, by nDCG@10: hybrid against the better
+    single retriever, hybrid + re-rank against hybrid. With per-query scores (``evaluate_configs``
+    keeps them) each sentence gives the paired 95 % bootstrap interval of the difference, and a gain
+    whose interval reaches 0 is called within noise. Re-ranking is recommended only for a clear gain.
 
     >>> rows = [{"config": "bm25", "ndcg@10": 0.5, "p50_ms": 1}, {"config": "dense", "ndcg@10": 0.6, "p50_ms": 5},
     ...         {"config": "hybrid", "ndcg@10": 0.65, "p50_ms": 6}, {"config": "hybrid+rerank", "ndcg@10": 0.55, "p50_ms": 90}]
     >>> for line in verdicts(rows): print(line)
-    hybrid beats the better single retriever (dense): nDCG@10 0.650 against 0.600 (+0.050)
-    hybrid+rerank is NOT RECOMMENDED here: nDCG@10 0.550 against hybrid's 0.650 (-0.100), for +84 ms per query; use hybrid
+    hybrid vs the better single retriever (dense): beats it; nDCG@10 0.650 against 0.600 (+0.050)
+    hybrid+rerank is NOT RECOMMENDED here (no gain): nDCG@10 0.550 against hybrid's 0.650 (-0.100), for +84 ms per query; use hybrid
     """
     by = {r["config"]: r for r in rows}
-    label = metric.replace("ndcg", "nDCG")
     out = []
+
+    def ci_text(ci):
+        return "" if ci is None else f", 95% CI of the difference [{ci[0]:+.3f}, {ci[1]:+.3f}]"
+
     singles = [by[c] for c in ("bm25", "dense") if c in by]
     if singles and "hybrid" in by:
-        best, h = max(singles, key=lambda r: r[metric]), by["hybrid"]
-        gain = h[metric] - best[metric]
-        word = "beats" if gain > 0 else ("ties" if gain == 0 else "does NOT beat")
-        out.append(f"hybrid {word} the better single retriever ({best['config']}): {label} {h[metric]:.3f} "
-                   f"against {best[metric]:.3f} ({gain:+.3f})")
+        best, h = max(singles, key=lambda r: r["ndcg@10"]), by["hybrid"]
+        gain, ci = _compare(h, best)
+        if gain > 0 and (ci is None or ci[0] > 0):
+            word = "beats it"
+        elif gain > 0:
+            word = "ahead, within noise"
+        elif gain == 0:
+            word = "tied"
+        elif ci is not None and ci[1] >= 0:
+            word = "behind, within noise"
+        else:
+            word = "does NOT beat it"
+        out.append(f"hybrid vs the better single retriever ({best['config']}): {word}; nDCG@10 {h['ndcg@10']:.3f} "
+                   f"against {best['ndcg@10']:.3f} ({gain:+.3f}{ci_text(ci)})")
     if "hybrid+rerank" in by and "hybrid" in by:
         h, rr = by["hybrid"], by["hybrid+rerank"]
-        gain, cost = rr[metric] - h[metric], rr["p50_ms"] - h["p50_ms"]
-        if gain > 0:
-            out.append(f"hybrid+rerank improves on hybrid: {label} {rr[metric]:.3f} against {h[metric]:.3f} "
-                       f"({gain:+.3f}), for {cost:+.0f} ms per query")
+        (gain, ci), cost = _compare(rr, h), rr["p50_ms"] - h["p50_ms"]
+        if gain > 0 and (ci is None or ci[0] > 0):
+            out.append(f"hybrid+rerank improves on hybrid: nDCG@10 {rr['ndcg@10']:.3f} against {h['ndcg@10']:.3f} "
+                       f"({gain:+.3f}{ci_text(ci)}), for {cost:+.0f} ms per query")
         else:
-            out.append(f"hybrid+rerank is NOT RECOMMENDED here: {label} {rr[metric]:.3f} against hybrid's "
-                       f"{h[metric]:.3f} ({gain:+.3f}), for {cost:+.0f} ms per query; use hybrid")
+            why = "a gain within noise" if gain > 0 else "no gain"
+            out.append(f"hybrid+rerank is NOT RECOMMENDED here ({why}): nDCG@10 {rr['ndcg@10']:.3f} against hybrid's "
+                       f"{h['ndcg@10']:.3f} ({gain:+.3f}{ci_text(ci)}), for {cost:+.0f} ms per query; use hybrid")
     return out
 
 
@@ -148,7 +185,7 @@ def evaluate_collection(folder: str | Path, split: str = "test", rerank: bool = 
     Raises :class:`aisd.datasets.BeirError` (a message to act on) for a malformed collection.
 
     >>> evaluate_collection(paths.DATASETS / "pydoc_qa", rerank=False)["verdicts"][0]   # doctest: +SKIP
-    'hybrid beats the better single retriever (bm25): nDCG@10 0.801 against 0.756 (+0.045)'
+    'hybrid vs the better single retriever (bm25): ahead, within noise; nDCG@10 0.801 against 0.756 (+0.045, ...)'
     """
     data = load_beir(folder, split)
     configs, notes = list(CONFIGS), []

@@ -63,18 +63,51 @@ def test_locate_and_cover():
 # BM25, dense, fusion
 # ---------------------------------------------------------------------------------------------
 
-def test_bm25_matches_rank_bm25_on_the_corpus():
+@pytest.mark.parametrize("analyser", [R.terms, R.words], ids=["terms", "words"])
+def test_bm25_matches_rank_bm25_on_the_corpus(analyser):
+    """Same analyser on both sides: our BM25 scores equal rank_bm25's (the oracle), document by document."""
     from rank_bm25 import BM25Okapi
 
     texts = [p["text"] for p in corpus.load_passages()[:120]]
-    ours = R.BM25Index(texts)
-    oracle = BM25Okapi([R.terms(t) for t in texts])
-    for q in ["What does __exit__ return?", "raise from None exception chaining", "unknownword", "the"]:
-        np.testing.assert_allclose(ours.scores(q), oracle.get_scores(R.terms(q)), atol=1e-9)
+    ours = R.BM25Index(texts, tokenizer=analyser)
+    oracle = BM25Okapi([analyser(t) for t in texts])
+    for q in ["What does __exit__ return?", "raise from None exception chaining", "unknownword", "the",
+              "generators yielding values"]:
+        np.testing.assert_allclose(ours.scores(q), oracle.get_scores(analyser(q)), atol=1e-9)
+    assert R.BM25Index(texts).tokenizer is R.terms, "the default analyser is terms (stop words out, stems)"
 
 
 def test_tokenize_keeps_identifiers():
+    assert R.words("__slots__ and str.removeprefix()") == ["__slots__", "and", "str", "removeprefix"]
     assert R.terms("__slots__ and str.removeprefix()") == ["__slots__", "and", "str", "removeprefix"]
+    assert R.terms("the generators were running") == ["generat", "run"], "stop words out, Snowball stems"
+    assert R.terms("UTF8 __init_subclass__ x_1") == ["utf8", "__init_subclass__", "x_1"], "identifiers whole"
+    for kw in ("with", "if", "in", "not", "none", "for", "while", "else", "except"):
+        assert kw not in R.STOP_WORDS, f"the Python keyword {kw!r} must stay searchable"
+    assert {"the", "a", "of", "which"} <= R.STOP_WORDS
+
+
+def test_stemming_matches_word_forms_and_identifiers():
+    """A query in other word forms finds the passage; an identifier is found only by its whole name."""
+    docs = ["Generators yield values lazily.", "The __slots__ declaration saves memory.", "Lists are mutable."]
+    idx = R.BM25Index(docs)
+    assert idx.top_k("generating a value", 1)[0] == [0]
+    assert idx.top_k("__slots__", 1)[0] == [1]
+    assert idx.top_k("str.removeprefix", 1)[0] == [], "no shared term: no result, not a random one"
+
+
+def test_bm25_is_stronger_than_plain_words_on_pydoc_tuning_questions():
+    """The analyser was chosen on the tuning questions: there it must beat the plain tokeniser."""
+    data = datasets.load_beir(DATA, "dev")
+    docs = data.doc_texts()
+    ids = list(docs)
+
+    def ndcg(tokenizer):
+        idx = R.BM25Index([docs[i] for i in ids], tokenizer=tokenizer)
+        run = {q: [ids[i] for i in idx.top_k(data.queries[q], 10)[0]] for q in data.qrels}
+        return metrics.evaluate(run, data.qrels)["ndcg@10"]
+
+    assert ndcg(R.terms) > ndcg(R.words) + 0.03
 
 
 def test_dense_flat_is_exact_and_ann_close():
@@ -99,6 +132,27 @@ def test_rrf():
     assert [d for d, _ in fused] == ["a", "c", "b"]
     assert fused[0][1] == pytest.approx(1 / 2 + 1 / 3)
     assert R.rrf([]) == []
+    weighted = R.rrf([["a", "b"], ["b", "a"]], k=1, weights=[2, 1])
+    assert weighted[0] == ("a", pytest.approx(2 / 2 + 1 / 3))
+    with pytest.raises(ValueError, match="one weight per ranking"):
+        R.rrf([["a"], ["b"]], weights=[1.0])
+
+
+def test_hybrid_fuses_deep_lists():
+    """Hybrid fuses the top 100 of each retriever (not the top 10): its list is their union."""
+    docs = {f"d{i}": "cat " * (1 + i % 7) + "purr " * (i % 3) + "fish " * (i % 5) for i in range(150)}
+    r = R.Retriever(docs, embed=_toy_embed)
+    assert r.candidates == 100, "fusion depth: 100 candidates per retriever by default"
+    query = "cat purr fish"
+
+    def fused(retriever, depth, k):
+        lists = [retriever.search(query, c, k=depth).ids for c in ("bm25", "dense")]
+        return [d for d, _ in R.rrf(lists, k=retriever.rrf_k)][:k]
+
+    assert r.search(query, "hybrid", k=10).ids == fused(r, 100, 10)
+    assert fused(r, 100, 10) != fused(r, 10, 10), "on this corpus depth changes the top 10"
+    shallow = R.Retriever(docs, embed=_toy_embed, candidates=5)
+    assert shallow.search(query, "hybrid", k=3).ids == fused(shallow, 5, 3)
 
 
 def _toy_embed(texts):
@@ -128,14 +182,33 @@ class _FakeReranker:
         return [(i, float(len(t))) for i, t in sorted(zip(ids, texts), key=lambda x: -len(x[1]))]
 
 
-def test_rerank_hook_reorders_the_head_only():
+@pytest.mark.parametrize("mode", ["replace", "fuse"])
+def test_rerank_hook_reorders_the_head_only(mode):
     docs = {"a": "cat", "b": "cat cat purr purr purr", "c": "dog"}
-    r = R.Retriever(docs, embed=_toy_embed)
+    r = R.Retriever(docs, embed=_toy_embed, rerank_mode=mode)
     r.reranker, r.rerank_depth = _FakeReranker(), 2
     plain = r.search("cat purr", "hybrid", k=3).ids
     reranked = r.search("cat purr", "hybrid+rerank", k=3)
     assert sorted(reranked.ids[:2]) == sorted(plain[:2]) and reranked.ids[2:] == plain[2:]
     assert "rerank" in reranked.timings
+    with pytest.raises(ValueError, match="rerank_mode"):
+        R.Retriever(docs, embed=_toy_embed, rerank_mode="magic")
+
+
+def test_fused_rerank_only_nudges():
+    """In "fuse" mode a re-ranker that reverses the list cannot push hybrid's first result below second."""
+    class Reverse:
+        def rerank(self, query, ids, texts):
+            return [(i, float(n)) for n, i in enumerate(ids)][::-1]
+
+    docs = {f"d{i}": "cat " * (10 - i) + "purr" for i in range(6)}
+    r = R.Retriever(docs, embed=_toy_embed, rerank_depth=6)
+    r.reranker = Reverse()
+    plain = r.search("cat purr", "hybrid", k=6).ids
+    assert r.rerank_mode == "fuse"
+    assert plain[0] in r.search("cat purr", "hybrid+rerank", k=6).ids[:2]
+    r.rerank_mode = "replace"
+    assert r.search("cat purr", "hybrid+rerank", k=6).ids == plain[::-1]
 
 
 def test_training_pairs_uses_hard_negatives():
@@ -329,3 +402,105 @@ def test_cross_encoder_fine_tune_and_rerank():
                                           steps=2, batch_size=2, max_length=32)
     ranked = rr.rerank("cat", ["a", "b"], ["the cat will purr", "dogs bark"])
     assert sorted(i for i, _ in ranked) == ["a", "b"] and all(np.isfinite(s) for _, s in ranked)
+
+
+# ---------------------------------------------------------------------------------------------
+# fusion tuning, verdicts, the second collection (Lee news similarity, from the gensim wheel)
+# ---------------------------------------------------------------------------------------------
+
+def test_evaluate_ignores_a_query_that_is_its_own_document():
+    docs = {"a": "cat purr", "b": "cat purr purr", "c": "dog bark", "d": "fish swim", "e": "exit", "f": "enter"}
+    r = R.Retriever(docs, embed=_toy_embed)
+    rows = R.evaluate_configs(r, {"a": "cat purr"}, {"a": {"b": 1}}, configs=["bm25"])
+    assert rows[0]["mrr"] == 1.0, "the query's own document 'a' is not a result"
+    rows = R.evaluate_configs(r, {"a": "cat purr"}, {"a": {"b": 1}}, configs=["bm25"], ignore_identical_ids=False)
+    assert rows[0]["mrr"] == 0.5
+
+
+def test_tune_fusion_picks_the_better_weights_on_the_tuning_split():
+    """Weights are chosen by nDCG@10 on the qrels given, and set on the retriever."""
+    docs = {"a": "cat cat cat", "b": "fish swim", "c": "dog bark", "d": "exit enter"}
+    # dense search reads the query "cat" as "fish"; one candidate per retriever: BM25 says a, dense says b
+    r = R.Retriever(docs, embed=lambda t: _toy_embed(["fish" if x == "cat" else x for x in t]), candidates=1)
+    weights, score = R.tune_fusion(r, {"q": "cat"}, {"q": {"a": 1}}, grid=[(0.5, 1.0), (1.0, 0.5)])
+    assert weights == (1.0, 0.5) and r.weights == (1.0, 0.5) and score == 1.0
+
+
+def _rows(bm25, dense, hybrid, rerank=None):
+    rows = [{"config": c, "ndcg@10": v, "p50_ms": 1.0} for c, v in (("bm25", bm25), ("dense", dense), ("hybrid", hybrid))]
+    if rerank is not None:
+        rows.append({"config": "hybrid+rerank", "ndcg@10": rerank, "p50_ms": 50.0})
+    return rows
+
+
+def test_verdicts_say_plainly_what_helps():
+    v = R.verdicts(_rows(0.5, 0.6, 0.7, 0.65))
+    assert v[0].startswith("hybrid vs the better single retriever (dense): beats it")
+    assert "NOT RECOMMENDED" in v[1] and "use hybrid" in v[1] and "+49 ms" in v[1]
+    v = R.verdicts(_rows(0.5, 0.6, 0.55, 0.8))
+    assert "does NOT beat it" in v[0] and v[1].startswith("hybrid+rerank improves on hybrid")
+    assert len(R.verdicts(_rows(0.5, 0.6, 0.7))) == 1, "no re-ranker row, no re-ranker verdict"
+
+
+def test_verdicts_call_a_noisy_gain_noise():
+    per = lambda vals: {f"q{i}": v for i, v in enumerate(vals)}
+    rows = _rows(0.5, 0.5, 0.55, 0.6)
+    rows[0]["ndcg@10_per_query"] = per([0.0, 1.0] * 5)
+    rows[2]["ndcg@10_per_query"] = per([0.1, 1.0] * 5)                       # small, consistent gain
+    rows[3]["ndcg@10_per_query"] = per([1.0, 0.0, 0.0, 1.0, 1.0] * 2)        # bigger mean, all over the place
+    rows[1]["ndcg@10_per_query"] = rows[0]["ndcg@10_per_query"]
+    v = R.verdicts(rows)
+    assert "beats it" in v[0] and "95% CI" in v[0]
+    assert "NOT RECOMMENDED here (a gain within noise)" in v[1]
+    lo, hi = R.evaluate.paired_ci(rows[3]["ndcg@10_per_query"], rows[2]["ndcg@10_per_query"])
+    assert lo < 0 < hi
+
+
+def _fake_gensim_wheel(tmp: Path) -> Path:
+    import zipfile
+
+    articles = ["Bushfires near Sydney force evacuations.", "The Reserve Bank keeps interest rates on hold.",
+                "Firefighters battle blazes across New South Wales.", "Cricket: Australia wins the Test.",
+                "Banks pass the rate cut on to home owners £5."]
+    sims = np.eye(5)
+    sims[0, 2], sims[1, 4], sims[0, 3], sims[2, 4] = 0.9, 0.7, 0.3, 0.55
+    wheel = tmp / "gensim-0-py3-none-any.whl"
+    with zipfile.ZipFile(wheel, "w") as z:
+        z.writestr("gensim/test/test_data/lee.cor", "\n".join(articles).encode("latin-1"))
+        z.writestr("gensim/test/test_data/lee_background.cor", "Storms hit Queensland.\nA new treasurer.\n")
+        z.writestr("gensim/test/test_data/similarities0-1.txt",
+                   "\n".join("\t".join(f"{x:g}" for x in row) for row in sims))
+    return wheel
+
+
+def test_convert_lee_from_a_wheel(tmp_path):
+    """The conversion script on a tiny wheel: ids, grades from similarity, even/odd split, Latin-1 text."""
+    out = tmp_path / "lee"
+    proc = subprocess.run([sys.executable, "-m", "aisd.retrieval.collections", str(_fake_gensim_wheel(tmp_path)),
+                           str(out)], capture_output=True, text=True, timeout=120, cwd=paths.ROOT)
+    assert proc.returncode == 0, proc.stderr
+    dev, test = datasets.load_beir(out, "dev"), datasets.load_beir(out, "test")
+    assert len(dev.corpus) == 7 and set(dev.queries) == {f"lee{i:02d}" for i in range(5)}
+    assert dev.qrels == {"lee00": {"lee02": 3}, "lee02": {"lee00": 3, "lee04": 1}, "lee04": {"lee01": 2, "lee02": 1}}
+    assert test.qrels == {"lee01": {"lee04": 2}}
+    assert "£5" in dev.corpus["lee04"]["text"]
+    bad = subprocess.run([sys.executable, "-m", "aisd.retrieval.collections", str(tmp_path / "nope.whl"), str(out)],
+                         capture_output=True, text=True, timeout=120, cwd=paths.ROOT)
+    assert bad.returncode == 2 and "pip download gensim" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_convert_lee_rejects_a_mismatched_matrix(tmp_path):
+    with pytest.raises(R.collections.CollectionError, match="2x2, but lee.cor has 3"):
+        R.collections.lee_to_beir({"lee.cor": "a\nb\nc", "lee_background.cor": "", "similarities0-1.txt": "1 0\n0 1"})
+
+
+@pytest.mark.slow
+def test_eval_retrieval_cli_tunes_on_dev_and_gives_verdicts(tmp_path):
+    folder = _beir(tmp_path)
+    (folder / "qrels" / "dev.tsv").write_text("query-id\tcorpus-id\tscore\nq3\td2\t1\n")
+    out = _cli(str(folder), "--no-rerank")
+    assert out.returncode == 0, out.stderr
+    assert "verdict: hybrid vs the better single retriever" in out.stdout
+    assert "chosen on qrels/dev.tsv" in out.stdout
+    report = json.loads(_cli(str(folder), "--no-rerank", "--json").stdout)
+    assert report["verdicts"] and all("ndcg@10_per_query" in r for r in report["configs"])
