@@ -116,6 +116,9 @@ def batch_features(tx: pd.DataFrame, windows: tuple[int, ...] = WINDOWS_DAYS) ->
     columns = {"customer_id": tx["customer_id"].to_numpy(np.int64), "terminal_id": tx["terminal_id"].to_numpy(np.int64),
                "time": tx["time"].to_numpy(np.int64), "label_time": tx["label_time"].to_numpy(np.int64),
                "amount_cents": _cents(tx["amount"]), "is_fraud": tx["is_fraud"].to_numpy(np.int64)}
+    if (columns["label_time"] < columns["time"]).any():
+        raise AisdError("batch_features: some label_time is before its transaction's time (a label cannot be known "
+                        "before the payment happens)")
     # Every entity's events laid end to end on one time axis: entity k lives in [k * stride, (k + 1) * stride),
     # far enough apart that no window reaches the previous entity. Then one sorted array serves them all.
     t0 = min(columns["time"].min(), columns["label_time"].min()) if len(tx) else 0
@@ -137,8 +140,8 @@ def batch_features(tx: pd.DataFrame, windows: tuple[int, ...] = WINDOWS_DAYS) ->
 def online_features(txn: Mapping, store, windows: tuple[int, ...] = WINDOWS_DAYS) -> dict[str, float]:
     """Features of one incoming transaction from an online store (see :mod:`aisd.fraud.store`). For serving.
 
-    ``txn`` needs ``time``, ``customer_id``, ``terminal_id`` and ``amount``; the store holds the events seen so
-    far. Call it *before* recording the transaction in the store.
+    ``txn`` needs ``time``, ``customer_id``, ``terminal_id`` (integers) and ``amount``; the store holds the events
+    seen so far. Call it *before* recording the transaction in the store.
 
     >>> from aisd.fraud.store import MemoryStore
     >>> store = MemoryStore()

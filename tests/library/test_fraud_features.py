@@ -148,6 +148,8 @@ def test_stores_keep_late_events_in_order():
 def test_bad_inputs_get_clear_errors(tx):
     with pytest.raises(AisdError, match="label_time"):
         batch_features(tx.drop(columns="label_time"))
+    with pytest.raises(AisdError, match="before its transaction"):
+        batch_features(tx.assign(label_time=tx.time - 1))
     with pytest.raises(AisdError, match="windows"):
         batch_features(tx, windows=(0, 7))
     with pytest.raises(AisdError, match="unknown stream"):
