@@ -7,7 +7,8 @@ only its folder is located. Columns: ``Time`` (seconds since the first transacti
 (the PCA components the bank released instead of the raw fields), ``Amount`` and ``Class`` (1 = fraud).
 Licence: Database Contents License (DbCL) v1.0; see ``datasets/creditcard_fraud/README.md``.
 
-Reading it takes well under a second here (measured: 0.2-0.3 s, 33 MiB as loaded), so there is no cache.
+Reading it takes 0.2-0.3 s on a quiet machine and about 3 s on two busy cores (measured; 35 MiB as loaded),
+so there is no cache (a compact copy would save at most those few seconds).
 
 >>> df = load_creditcard()                      # doctest: +SKIP
 >>> df.shape, int(df.Class.sum())               # doctest: +SKIP

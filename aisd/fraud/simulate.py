@@ -15,6 +15,9 @@ scenarios, each recorded in ``fraud_scenario``:
    from that day, a few cards each day make a burst of tiny transactions within an hour at terminals
    anywhere on the map.
 
+Genuine behaviour can change too: ``spending_change=(day, factor)`` multiplies every customer's amounts from
+that day on (a holiday season, inflation): a shift of the whole population, which the input features show.
+
 A transaction's label is known only ``label_delay_days`` later (``label_time``): the time it takes for
 a cardholder to dispute a payment, or for the dispute window to pass without one.
 
@@ -65,7 +68,7 @@ class Simulation:
 
 
 def _check(n_customers: int, n_terminals: int, n_days: int, radius: float, label_delay_days: float,
-           scenarios: FraudScenarios) -> None:
+           scenarios: FraudScenarios, spending_change) -> None:
     for name, value in (("n_customers", n_customers), ("n_terminals", n_terminals), ("n_days", n_days)):
         if not isinstance(value, (int, np.integer)) or value < 1:
             raise AisdError(f"simulate: {name} must be a whole number >= 1, got {value!r}")
@@ -73,6 +76,8 @@ def _check(n_customers: int, n_terminals: int, n_days: int, radius: float, label
         raise AisdError(f"simulate: radius must be > 0 (customers use the terminals within it), got {radius!r}")
     if not label_delay_days >= 0:
         raise AisdError(f"simulate: label_delay_days must be >= 0, got {label_delay_days!r}")
+    if spending_change is not None and (len(spending_change) != 2 or not spending_change[1] > 0):
+        raise AisdError(f"simulate: spending_change must be (first day, factor > 0), got {spending_change!r}")
     if not 0 <= scenarios.card_fraud_share <= 1:
         raise AisdError(f"simulate: card_fraud_share must be in [0, 1], got {scenarios.card_fraud_share!r}")
 
@@ -93,7 +98,7 @@ def _nearby_terminals(cust_xy: np.ndarray, term_xy: np.ndarray, radius: float) -
 
 def simulate(n_customers: int = 3000, n_terminals: int = 6000, n_days: int = 60, seed: int = 0,
              radius: float = 5.0, label_delay_days: float = 7, scenarios: FraudScenarios = FraudScenarios(),
-             ) -> Simulation:
+             spending_change: tuple[int, float] | None = None) -> Simulation:
     """Simulate ``n_days`` of card transactions with fraud; the same arguments give the same frame.
 
     Columns of ``transactions``: ``transaction_id`` (0.. in time order), ``time`` (int seconds since day 0),
@@ -106,7 +111,7 @@ def simulate(n_customers: int = 3000, n_terminals: int = 6000, n_days: int = 60,
     >>> sorted(set(t.fraud_scenario)) == [0, 1, 2, 3]
     True
     """
-    _check(n_customers, n_terminals, n_days, radius, label_delay_days, scenarios)
+    _check(n_customers, n_terminals, n_days, radius, label_delay_days, scenarios, spending_change)
     rng = np.random.default_rng(seed)
 
     # Customers: home, spending habit. Terminals: location.
@@ -128,6 +133,9 @@ def simulate(n_customers: int = 3000, n_terminals: int = 6000, n_days: int = 60,
     negative = amount < 0
     amount[negative] = rng.uniform(0, 2 * mean_amount[cust[negative]])
     terminal = flat[offsets[cust] + (rng.random(len(cust)) * n_near[cust]).astype(np.int64)]
+    if spending_change is not None:
+        from_day, factor = spending_change
+        amount[day >= from_day] *= factor
     scenario = np.zeros(len(cust), dtype=np.int8)
     incidents = []
 
@@ -180,7 +188,8 @@ def simulate(n_customers: int = 3000, n_terminals: int = 6000, n_days: int = 60,
                               "n_terminals_near": n_near})
     terminals = pd.DataFrame({"terminal_id": np.arange(n_terminals), "x": term_xy[:, 0], "y": term_xy[:, 1]})
     params = {"n_customers": n_customers, "n_terminals": n_terminals, "n_days": n_days, "seed": seed,
-              "radius": radius, "label_delay_days": label_delay_days, "scenarios": asdict(scenarios)}
+              "radius": radius, "label_delay_days": label_delay_days, "scenarios": asdict(scenarios),
+              "spending_change": spending_change}
     incidents = pd.DataFrame(incidents, columns=["kind", "entity_id", "start_day", "end_day"]).astype(
         {"entity_id": np.int64, "start_day": np.int64, "end_day": np.int64})
     return Simulation(tx, customers, terminals, incidents, params)

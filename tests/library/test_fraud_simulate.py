@@ -93,6 +93,18 @@ def test_scenario_4_card_testing_starts_on_its_day_as_bursts_of_tiny_amounts(sim
         "card testing must stay off unless asked for"
 
 
+def test_a_spending_change_shifts_the_amounts_from_its_day_and_psi_sees_it():
+    from aisd.classification import psi
+    kwargs = {"n_customers": 500, "n_terminals": 1000, "n_days": 20, "seed": 2}
+    before = simulate(**kwargs).transactions
+    after = simulate(**kwargs, spending_change=(10, 1.5)).transactions
+    assert before["amount"][before.day < 10].equals(after["amount"][after.day < 10])
+    ratio = after["amount"][after.day >= 10].median() / before["amount"][before.day >= 10].median()
+    assert 1.4 < ratio < 1.6
+    week = lambda t, d: t["amount"][(t.day >= d) & (t.day < d + 5)]
+    assert psi(week(after, 3), week(after, 12)) > 0.1 > psi(week(before, 3), week(before, 12))
+
+
 def test_labels_are_known_only_after_the_delay():
     tx = simulate(n_customers=100, n_terminals=200, n_days=10, seed=0, label_delay_days=3).transactions
     assert ((tx.label_time - tx.time) == 3 * DAY).all()
@@ -112,6 +124,7 @@ def test_sixty_days_of_three_thousand_customers_take_seconds():
     ({"n_customers": 0}, "n_customers"), ({"n_days": 2.5}, "n_days"), ({"radius": 0}, "radius"),
     ({"label_delay_days": -1}, "label_delay_days"),
     ({"scenarios": FraudScenarios(card_fraud_share=2)}, "card_fraud_share"),
+    ({"spending_change": (10, 0)}, "spending_change"),
 ])
 def test_bad_arguments_get_a_clear_error(kwargs, words):
     with pytest.raises(AisdError, match=words):
