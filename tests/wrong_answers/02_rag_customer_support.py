@@ -28,6 +28,8 @@ def chunk_fixed(text, size, overlap=0):
     "chunk_by_structure": {
         "para.strip() (removes code indentation)": '''
 import re
+is_heading = R.is_heading
+
 def chunk_by_structure(text, max_chars):
     chunks, current = [], ""
     for para in re.split(r"\\n[ \\t]*\\n", text):
@@ -49,6 +51,8 @@ def chunk_by_structure(text, max_chars):
 ''',
         "a long paragraph's pieces as chunks of their own": '''
 import re
+is_heading = R.is_heading
+
 def chunk_by_structure(text, max_chars):
     chunks, current = [], ""
     for para in re.split(r"\\n[ \\t]*\\n", text):
@@ -74,6 +78,8 @@ def chunk_by_structure(text, max_chars):
 ''',
         "ignores headings": '''
 import re
+is_heading = R.is_heading
+
 def chunk_by_structure(text, max_chars):
     chunks, current = [], ""
     for para in re.split(r"\\n[ \\t]*\\n", text):
@@ -93,6 +99,8 @@ def chunk_by_structure(text, max_chars):
 ''',
         "one chunk per paragraph, no packing": '''
 import re
+is_heading = R.is_heading
+
 def chunk_by_structure(text, max_chars):
     out = []
     for para in re.split(r"\\n[ \\t]*\\n", text):
@@ -103,6 +111,8 @@ def chunk_by_structure(text, max_chars):
 ''',
         "never cuts long paragraphs": '''
 import re
+is_heading = R.is_heading
+
 def chunk_by_structure(text, max_chars):
     chunks, current = [], ""
     for para in re.split(r"\\n[ \\t]*\\n", text):
