@@ -143,6 +143,8 @@ class _Converter:
     def object(self, schema: dict, where: str) -> str:
         properties = schema.get("properties")
         if not properties:
+            if "properties" in schema and schema.get("additionalProperties") is False:
+                return literal("{}")             # a tool without parameters: exactly {}
             self.generic = True
             return "object"
         required = [k for k in properties if k in schema.get("required", [])]

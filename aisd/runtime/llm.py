@@ -36,10 +36,10 @@ what it would cost on hosted models.
 against the local server, with two differences to know:
 
 - Tool calls: name the tool, ``tool_choice={"type": "function", "function": {"name": "get_weather"}}``,
-  and the server constrains the answer to that tool's argument schema (always valid JSON).
-  ``tool_choice="auto"`` or ``"required"`` are ignored by the local server (it answers in
-  text): to let the model *choose* a tool, ask for JSON naming it (``response_format``), then
-  call the tool it named.
+  and the arguments are generated under a grammar of that tool's schema and checked
+  (:mod:`aisd.runtime.toolcalls`: schema-valid JSON, or an error, never invalid arguments).
+  ``tool_choice="required"`` lets the model choose one of ``tools`` (same guarantee);
+  ``tool_choice="auto"`` is ignored by the local server (it answers in text, never a tool call).
 - JSON output: llama.cpp's server only knows ``{"type": "json_object", "schema": ...}``; the
   client rewrites OpenAI's ``{"type": "json_schema", "json_schema": {"schema": ...}}`` to it,
   so notebooks can use the OpenAI form everywhere.

@@ -223,5 +223,6 @@ def test_the_grammar_excludes_raw_control_characters_and_bounds_strings():
     assert r'[^"\\\x7F\x00-\x1F]' in text and "char{0,30}" in text
     assert "1 | " not in gbnf({"type": "integer", "minimum": 1, "maximum": 3})
     assert '"1" | "2" | "3"' in gbnf({"type": "integer", "minimum": 1, "maximum": 3})
+    assert gbnf({"type": "object", "properties": {}, "additionalProperties": False}).startswith('root ::= "{}"')
     with pytest.raises(GrammarError, match="not in properties"):
         gbnf({"type": "object", "properties": {"a": {}}, "required": ["b"]})
