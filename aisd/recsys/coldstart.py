@@ -122,7 +122,8 @@ def _table(results: dict[str, dict[int, list[int]]], truth: dict, k: int, popula
 def cold_item_experiment(ml: MovieLens, embeddings: np.ndarray, fraction: float = 0.1, k: int = 10,
                          seed: int = 0) -> pd.DataFrame:
     """recall@k, NDCG@k, ... of ranking the held-out items for the users who rated them (one row per
-    approach); only held-out items are ranked, so popularity among warm items cannot help.
+    approach); only held-out items are ranked, so popularity among warm items cannot help. Novelty
+    and ARP use the items' popularity in the whole data set (the warm log has none for them).
     """
     cold = hold_out_items(ml.ratings, fraction, seed=seed)
     is_cold = ml.ratings["item"].isin(cold)
@@ -146,7 +147,8 @@ def cold_item_experiment(ml: MovieLens, embeddings: np.ndarray, fraction: float 
         "ALS, item vectors from content": rank(model.user_factors[users] @ predicted[cold].T),
         "popularity after launch (not known on day one)": rank(np.tile(future[cold], (len(users), 1))),
     }
-    return _table(results, truth, n, item_popularity(warm), ml.n_users)
+    everyone = np.bincount(ml.ratings["item"], minlength=ml.n_items).astype(float)   # novelty/ARP of cold items
+    return _table(results, truth, n, everyone, ml.n_users)
 
 
 def cold_user_experiment(ml: MovieLens, embeddings: np.ndarray, n_given: int = 5, fraction: float = 0.1,
