@@ -34,7 +34,7 @@ def words(text: str) -> list[str]:
 
 @lru_cache(maxsize=None)
 def _stemmer():
-    import snowballstemmer
+    import snowballstemmer          # uses PyStemmer's C implementation of the same algorithm when installed
 
     return snowballstemmer.stemmer("english")
 
