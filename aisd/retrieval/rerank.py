@@ -13,6 +13,11 @@ class CrossEncoderReranker:
     No pre-trained re-ranker ships offline, so ``fine_tune`` trains one from the bundled MiniLM
     (a fresh 1-logit head, binary cross-entropy on relevant / non-relevant pairs) in a few steps.
 
+    NOT RECOMMENDED by default: trained for a minute on 2 CPU cores from ~50 tuning questions, it
+    lowered nDCG@10 below hybrid's on every collection measured (pydoc_qa, the Lee news collection,
+    Cranfield; see datasets/README.md). It is here to measure and to learn from: ``aisd eval-retrieval``
+    says whether it helps on your collection.
+
     >>> rr = CrossEncoderReranker.fine_tune([("q", "p")], [1.0], steps=1)   # doctest: +SKIP
     >>> rr.rerank("q", ["id1", "id2"], ["text 1", "text 2"])                # doctest: +SKIP
     """
