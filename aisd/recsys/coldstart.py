@@ -16,7 +16,7 @@ no score; content does not need interactions. Two experiments on entities held o
 
 >>> import pandas as pd
 >>> ratings = pd.DataFrame({"user": [0, 0, 1, 2], "item": [0, 1, 1, 2], "timestamp": [1, 2, 3, 4]})
->>> hold_out_items(ratings, fraction=0.5, min_ratings=1, seed=0).tolist()
+>>> hold_out_items(ratings, fraction=0.5, min_ratings=2).tolist()     # only item 1 has two ratings
 [1]
 """
 from __future__ import annotations
@@ -55,8 +55,8 @@ def hold_out_items(ratings: pd.DataFrame, fraction: float = 0.1, min_ratings: in
 def hold_out_users(ratings: pd.DataFrame, fraction: float = 0.1, seed: int = 0) -> np.ndarray:
     """A random ``fraction`` of the users, sorted: the "new" users of the experiment.
 
-    >>> hold_out_users(pd.DataFrame({"user": [0, 1, 2, 3], "item": 0}), fraction=0.5).tolist()
-    [1, 2]
+    >>> len(hold_out_users(pd.DataFrame({"user": [0, 1, 2, 3], "item": 0}), fraction=0.5))
+    2
     """
     _check_fraction(fraction)
     users = np.sort(ratings["user"].unique())

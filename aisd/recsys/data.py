@@ -80,6 +80,9 @@ def folder() -> Path:
 @functools.lru_cache(maxsize=2)
 def _read(path: str) -> MovieLens:
     base = Path(path)
+    for name in ("ml-100k.inter", "ml-100k.item", "ml-100k.user"):
+        if not (base / name).is_file():
+            raise MovieLensMissing(f"no {name} in {base}: point to the ml-100k folder of recbole==1.2.1")
     ratings = pd.read_csv(base / "ml-100k.inter", sep="\t")
     ratings.columns = ["user", "item", "rating", "timestamp"]
     ratings = ratings.astype({"user": np.int32, "item": np.int32, "rating": np.int8, "timestamp": np.int64})

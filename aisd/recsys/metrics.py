@@ -109,10 +109,10 @@ def gini(counts: Sequence[float]) -> float:
     (0.0, 0.75)
     """
     x = np.sort(np.asarray(counts, dtype=float))
-    if len(x) == 0 or x.sum() == 0:
-        return 0.0
     if (x < 0).any():
         raise AisdError("the Gini index needs counts >= 0")
+    if len(x) == 0 or x.sum() == 0:
+        return 0.0
     n = len(x)
     ranks = np.arange(1, n + 1)
     return float(((2 * ranks - n - 1) * x).sum() / (n * x.sum()))

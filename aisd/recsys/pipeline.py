@@ -33,7 +33,7 @@ def item_embeddings(ml: MovieLens) -> np.ndarray:
     """MiniLM vectors (384-d, unit length) of every item's title, year and genres, one row per item
     (through :func:`aisd.runtime.embeddings.embed`, so cached on disk after the first run).
 
-    >>> item_embeddings(load_movielens()).shape
+    >>> item_embeddings(load_movielens()).shape      # doctest: +SKIP
     (1682, 384)
     """
     from ..runtime.embeddings import embed
