@@ -33,7 +33,7 @@ from .data import MovieLens, genre_matrix, interaction_matrix
 
 DAY = 86_400
 RECENT_DAYS = 30
-ALS_SETTINGS = {"factors": 32, "regularization": 10.0, "alpha": 1.0, "iterations": 15}  # chosen on val (see tests)
+ALS_SETTINGS = {"factors": 32, "regularization": 10.0, "alpha": 1.0, "iterations": 15}  # chosen on val (see als.fit_als)
 FEATURES = ("mf_score", "knn_score", "content_sim", "genre_match", "log_popularity", "recent_share",
             "days_since_item_seen", "item_age_years", "log_user_history", "days_since_user_active")
 

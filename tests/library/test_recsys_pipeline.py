@@ -1,0 +1,143 @@
+"""The two-stage recommender end to end, cold start on held-out items and users, and the feedback loop."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from aisd.errors import AisdError
+from aisd.recsys import baselines as b, coldstart, data, features, metrics, pipeline, simulate
+from aisd.recsys.split import Split, split_by_time
+
+
+@pytest.fixture(scope="module")
+def ml():
+    return data.load_movielens()
+
+
+@pytest.fixture(scope="module")
+def embeddings(ml):
+    return pipeline.item_embeddings(ml)
+
+
+def test_item_embeddings_are_minilm_vectors_of_the_items_text(ml, embeddings):
+    assert embeddings.shape == (1682, 384) and np.allclose(np.linalg.norm(embeddings, axis=1), 1, atol=1e-4)
+    sims = embeddings @ embeddings[0]                                   # item 0 is Toy Story
+    children = [i for i, g in enumerate(ml.items["genres"]) if "Children's" in g]
+    assert sims[children].mean() > sims.mean() + 0.05, "children's films should sit near Toy Story"
+
+
+def test_pair_features_describe_each_candidate(ml, embeddings):
+    s = split_by_time(ml.ratings)
+    state = features.fit_stage_one(s.train, ml, embeddings)
+    users = np.array([0, 1, 2])
+    pool = pipeline.candidate_pool(state, users, sizes={"ann": 20, "pop": 10, "content": 10})
+    x = features.pair_features(state, pool)
+    assert list(x.columns) == list(features.FEATURES) + ["ann_rank", "pop_rank", "content_rank"]
+    assert len(x) == len(pool) and x.drop(columns="item_age_years").notna().all().all()
+    # the kNN feature is the user's row of history @ similarity, as item-kNN scores it
+    knn = b.item_knn_scores(state.history[users], state.similarity)
+    assert np.allclose(x["knn_score"], knn[pool["user"].map({u: r for r, u in enumerate(users)}), pool["item"]])
+    seen = state.history[pool["user"].to_numpy(), pool["item"].to_numpy()]
+    assert seen.sum() == 0, "a candidate the user already interacted with"
+    with pytest.raises(AisdError, match="unknown candidate sources"):
+        pipeline.candidate_pool(state, users, sizes={"trending": 5})
+
+
+def test_the_two_stage_recommender_beats_popularity_on_held_out_users(ml, embeddings):
+    """Ranker trained on the val window, scored on test (300 users, to keep the test fast)."""
+    s = split_by_time(ml.ratings)
+    some = lambda f: f[f["user"] < 300]
+    small = Split(s.train, some(s.val), some(s.test))
+    result = pipeline.run_two_stage(ml, small, embeddings)
+    truth = {int(u): set(g) for u, g in small.test.groupby("user")["item"]}
+    assert set(result.recommendations) == set(truth)
+    assert all(len(v) == 10 for v in result.recommendations.values())
+    full = data.interaction_matrix(small.fit_frame(), ml.n_users, ml.n_items)
+    for u, items in result.recommendations.items():
+        assert full[u, items].sum() == 0, f"user {u} was recommended something already seen"
+    popularity = b.item_popularity(full)
+    ours = metrics.evaluate_lists(result.recommendations, truth, 10, popularity)
+    users = np.array(sorted(truth))
+    popular = metrics.evaluate_lists(dict(zip(users.tolist(), b.most_popular(full, users, 10).tolist())),
+                                     truth, 10, popularity)
+    assert ours["recall@10"] > popular["recall@10"] + 0.03, (ours, popular)
+    assert ours["coverage@10"] > 3 * popular["coverage@10"]
+    assert 0.4 < result.candidate_recall["test"] < 0.9, "the pool bounds what any ranker can reach"
+    assert set(result.seconds) == {"stage one fit", "candidates", "features", "ranker fit", "ranking"}
+
+
+def test_latency_per_request_times_one_user_at_a_time():
+    calls = []
+    out = pipeline.latency_per_request(lambda u: calls.append(u), [3, 4, 5])
+    assert calls == [3, 3, 4, 5] and 0 <= out["p50_ms"] <= out["p95_ms"]
+    with pytest.raises(AisdError):
+        pipeline.latency_per_request(lambda u: u, [])
+
+
+def test_new_items_are_reached_through_their_content(ml, embeddings):
+    table = coldstart.cold_item_experiment(ml, embeddings)
+    recall = table["recall@10"]
+    assert recall["content similarity"] > 2 * recall["random"]
+    assert recall["ALS, item vectors from content"] > 2 * recall["random"]
+
+
+def test_held_out_items_and_users_are_really_held_out(ml):
+    items = coldstart.hold_out_items(ml.ratings, fraction=0.1)
+    assert len(items) == round(0.1 * (ml.ratings["item"].value_counts() >= 5).sum())
+    users = coldstart.hold_out_users(ml.ratings, fraction=0.1)
+    assert len(users) == 94 and len(set(users)) == 94
+    with pytest.raises(AisdError):
+        coldstart.hold_out_users(ml.ratings, fraction=1.5)
+
+
+def test_new_users_with_ten_ratings_beat_plain_popularity(ml, embeddings):
+    table = coldstart.cold_user_experiment(ml, embeddings, n_given=10)
+    recall = table["recall@10"]
+    assert max(recall["ALS folded in from 10 ratings"], recall["item-kNN from 10 ratings"]) > recall["most popular"] + 0.01
+    assert table.loc["popular in their age band and gender", "coverage@10"] > table.loc["most popular", "coverage@10"]
+    with_none = coldstart.cold_user_experiment(ml, embeddings, n_given=0)
+    assert list(with_none.index) == ["most popular", "popular in their age band and gender"]
+
+
+def test_demographic_popularity_falls_back_to_everyone_for_a_small_group(ml):
+    pop_all = np.bincount(ml.ratings["item"], minlength=ml.n_items)
+    tiny = coldstart.demographic_popularity(ml.ratings, ml.users, "F", 7, ml.n_items, min_group=1000)
+    assert np.array_equal(tiny, pop_all)
+    group = coldstart.demographic_popularity(ml.ratings, ml.users, "F", 30, ml.n_items)
+    assert 0 < group.sum() < pop_all.sum()
+
+
+@pytest.fixture(scope="module")
+def loop_inputs():
+    rng = np.random.default_rng(0)
+    quality = rng.beta(1, 8, size=200)                                  # most items weak, a few good
+    taste = rng.random((300, 200)) < 0.3
+    truth = np.clip(quality * taste * 2, 0, 1)
+    start = rng.poisson(5, size=200).astype(float)
+    return truth, start
+
+
+def test_the_feedback_loop_concentrates_clicks_and_exploration_spreads_them(loop_inputs):
+    truth, start = loop_inputs
+    greedy = simulate.simulate_feedback_loop(truth, start, rounds=15, k=5)
+    explore = simulate.simulate_feedback_loop(truth, start, rounds=15, k=5, exploration=0.2)
+    assert greedy["gini_clicks"].iloc[-1] > greedy["gini_clicks"].iloc[0] + 0.05, "popularity bias should grow"
+    assert greedy["top1pct_click_share"].iloc[-1] > greedy["top1pct_click_share"].iloc[0]
+    assert explore["gini_exposure"].iloc[-1] < greedy["gini_exposure"].iloc[-1]
+    assert explore["items_ever_clicked"].iloc[-1] > greedy["items_ever_clicked"].iloc[-1]
+    assert explore["coverage"].mean() > 2 * greedy["coverage"].mean()
+
+
+def test_the_simulation_is_reproducible_and_checks_its_input(loop_inputs):
+    truth, start = loop_inputs
+    a = simulate.simulate_feedback_loop(truth, start, rounds=3, k=5, exploration=0.1, seed=4)
+    assert a.equals(simulate.simulate_feedback_loop(truth, start, rounds=3, k=5, exploration=0.1, seed=4))
+    with pytest.raises(AisdError, match="start_clicks"):
+        simulate.simulate_feedback_loop(truth, start[:5])
+    with pytest.raises(AisdError, match="exploration"):
+        simulate.simulate_feedback_loop(truth, start, exploration=2)
+    with pytest.raises(AisdError, match="personal"):
+        simulate.simulate_feedback_loop(truth, start, personal=np.zeros((2, 2)))
+    probabilities = simulate.true_click_probabilities(np.array([[3.0, -1.0], [1.0, 0.0]]), mean_ctr=0.1)
+    assert probabilities.mean() == pytest.approx(0.1) and probabilities.min() == 0
