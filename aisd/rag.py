@@ -153,10 +153,12 @@ def judge(answer: str, passages: dict[str, str], relevant: set | None, embed: Ca
     """One answer judged against the passages it was given and the passages that answer the question
     (``relevant``; ``None`` or empty when the documentation cannot answer it).
 
-    Returns ``refused``; ``claims`` (sentences) and ``unsupported_claims`` (sentences citing no given
-    passage that supports them, by cosine ``>= min_support`` or word overlap without ``embed``);
-    ``invalid_citations`` (ids not given); ``cites_relevant`` (a cited id is a relevant passage);
-    ``hallucinated``: it answered an unanswerable question, or made a claim no passage supports.
+    A sentence (*claim*) is *supported* when it cites a given passage similar enough to it (cosine
+    ``>= min_support`` with ``embed``, else word overlap), and *on topic* when any given passage is,
+    cited or not (the content may be right while the citation is missing). Returns ``refused``,
+    ``claims``, ``unsupported_claims``, ``off_topic_claims``, ``invalid_citations`` (ids not given),
+    ``cites_relevant`` (a cited id is a relevant passage) and ``hallucinated``: it answered an
+    unanswerable question, or made a claim no given passage supports.
 
     >>> j = judge("pass does nothing [pass/0].", {"pass/0": "pass does nothing at all"}, {"pass/0"})
     >>> j["unsupported_claims"], j["cites_relevant"], j["hallucinated"]
@@ -167,13 +169,24 @@ def judge(answer: str, passages: dict[str, str], relevant: set | None, embed: Ca
     refused = is_refusal(answer) and not claims(answer)
     stated = [] if refused else claims(answer)
     cites = parse_citations(answer)
-    unsupported = 0
-    for sentence in stated:
-        given = [c for c in parse_citations(sentence) if c in passages]
-        verdict = check_grounded(sentence, {c: passages[c] for c in given}, embed, min_support) if given else None
-        unsupported += not (verdict is not None and verdict.grounded)
+    ids = list(passages)
+    texts = [_CITATION.sub("", c).strip() for c in stated]
+    if stated and ids:
+        if embed is not None:
+            v = np.asarray(embed(texts + [passages[i] for i in ids]), dtype="float32")
+            sim = v[:len(texts)] @ v[len(texts):].T
+        else:
+            words = lambda t: set(re.findall(r"\w+", t.lower()))
+            sim = np.array([[len(words(c) & words(passages[i])) / max(1, len(words(c))) for i in ids] for c in texts])
+    else:
+        sim = np.zeros((len(stated), len(ids)))
+    unsupported = off_topic = 0
+    for row, sentence in zip(sim, stated):
+        cited = [ids.index(c) for c in parse_citations(sentence) if c in passages]
+        unsupported += not any(row[j] >= min_support for j in cited)
+        off_topic += not (row >= min_support).any()
     answerable = bool(relevant)
-    return {"refused": refused, "claims": len(stated), "unsupported_claims": unsupported,
+    return {"refused": refused, "claims": len(stated), "unsupported_claims": unsupported, "off_topic_claims": off_topic,
             "invalid_citations": len([c for c in cites if c not in passages]),
             "cites_relevant": answerable and bool(set(cites) & set(relevant)),
             "hallucinated": (not refused) and (not answerable or unsupported > 0)}
