@@ -124,9 +124,9 @@ class Agent:
         remaining = self.budget.deadline_s - self._elapsed()
         started = time.perf_counter()
         try:
+            request.setdefault("max_tokens", self.max_tokens)
             reply = self.client.with_options(timeout=max(1.0, remaining)).chat.completions.create(
-                model=self.model, messages=messages, max_tokens=self.max_tokens, temperature=self.temperature,
-                **request)
+                model=self.model, messages=messages, temperature=self.temperature, **request)
         except (openai.APIError, llm.LLMUnavailable) as exc:
             trace.stop_reason = "deadline" if self._elapsed() >= self.budget.deadline_s else f"llm error: {exc}"[:200]
             return None, 0, 0, time.perf_counter() - started
@@ -226,9 +226,10 @@ class Agent:
         listing = "\n".join(f"- {t['function']['name']}: {t['function']['description']}" for t in self.registry.specs())
         ask = messages + [{"role": "user", "content": f"Plan the tool calls that answer this, in order (at most "
                                                       f"{self.budget.max_steps}). Tools:\n{listing}"}]
-        reply, prompt, completion, latency = self._ask(
+        reply, prompt, completion, latency = self._ask(       # a plan is longer than one call: ~30 tokens a step
             trace, ask, response_format={"type": "json_schema", "json_schema": {"name": "plan",
-                                                                                "schema": self.plan_schema()}})
+                                                                                "schema": self.plan_schema()}},
+            max_tokens=max(self.max_tokens, 30 * self.budget.max_steps))
         if reply is None:
             return
         try:

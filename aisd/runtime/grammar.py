@@ -69,8 +69,8 @@ def literal(text: str) -> str:
 
 
 class _Converter:
-    def __init__(self, max_string: int, max_items: int):
-        self.max_string, self.max_items = max_string, max_items
+    def __init__(self, max_string: int, max_items: int, tight: bool = False):
+        self.max_string, self.max_items, self.tight = max_string, max_items, tight
         self.rules: dict[str, str] = {}
         self.generic = False
 
@@ -107,8 +107,10 @@ class _Converter:
         if kind == "object":
             return self.object(schema, where)
         if kind == "array":
-            low, high = int(schema.get("minItems", 0)), int(schema.get("maxItems", max(self.max_items,
-                                                                                      schema.get("minItems", 0))))
+            low = int(schema.get("minItems", 0))
+            high = int(schema.get("maxItems", max(self.max_items, low)))
+            if self.tight:                                # a retry: as few items as the schema allows, or 2
+                high = max(low, min(high, 2))
             item = self.visit(schema.get("items", {}), f"{where}.items")
             if high == 0:
                 return literal("[]")
@@ -118,6 +120,8 @@ class _Converter:
         if kind == "string":
             low = int(schema.get("minLength", 0))
             high = int(schema.get("maxLength", max(self.max_string, low)))
+            if self.tight:                                # a retry: even explicit bounds are cut
+                high = max(low, min(high, self.max_string))
             return self.rule(f'"\\"" char{{{low},{high}}} "\\""')
         if kind == "integer" and ("minimum" in schema or "maximum" in schema):
             return self.integer_range(schema, where)
@@ -164,10 +168,13 @@ class _Converter:
         return self.rule(f'"{{" space {body} space "}}"')
 
 
-def gbnf(schema: dict, max_string: int = DEFAULT_MAX_STRING, max_items: int = DEFAULT_MAX_ITEMS) -> str:
+def gbnf(schema: dict, max_string: int = DEFAULT_MAX_STRING, max_items: int = DEFAULT_MAX_ITEMS,
+         tight: bool = False) -> str:
     """The GBNF grammar (text) of the JSON documents that fit ``schema``; its start rule is ``root``.
 
-    ``max_string`` and ``max_items`` bound strings and arrays that the schema leaves unbounded.
+    ``max_string`` and ``max_items`` bound strings and arrays that the schema leaves unbounded;
+    ``tight=True`` (for a retry after an answer was cut off) also caps strings that have a larger
+    ``maxLength`` at ``max_string``, and arrays at their ``minItems`` or 2, whichever is larger.
 
     >>> "root ::= " in gbnf({"type": "integer"})
     True
@@ -176,7 +183,7 @@ def gbnf(schema: dict, max_string: int = DEFAULT_MAX_STRING, max_items: int = DE
     ...
     aisd.runtime.grammar.GrammarError: schema: $ref is not supported; write the referenced schema inline
     """
-    converter = _Converter(max_string, max_items)
+    converter = _Converter(max_string, max_items, tight)
     top = converter.visit(schema, "schema")
     if top in converter.rules:                          # inline the top rule as root
         root = converter.rules.pop(top)
@@ -191,7 +198,7 @@ def gbnf(schema: dict, max_string: int = DEFAULT_MAX_STRING, max_items: int = DE
 
 
 def choice_gbnf(options: dict[str, dict], max_string: int = DEFAULT_MAX_STRING,
-                max_items: int = DEFAULT_MAX_ITEMS) -> str:
+                max_items: int = DEFAULT_MAX_ITEMS, tight: bool = False) -> str:
     """The grammar of an *action*: ``{"tool": NAME, "arguments": {...}}`` for one of ``options``
     (``{name: parameters schema}``), the arguments fitting that tool's schema.
 
@@ -205,4 +212,4 @@ def choice_gbnf(options: dict[str, dict], max_string: int = DEFAULT_MAX_STRING,
                          "required": ["tool", "arguments"]} for name, params in options.items()]}
     if len(options) == 1:
         schema = schema["anyOf"][0]
-    return gbnf(schema, max_string, max_items)
+    return gbnf(schema, max_string, max_items, tight)

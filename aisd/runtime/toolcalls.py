@@ -4,7 +4,8 @@ The recording transport (:mod:`aisd.runtime.recording`) hands this module every 
 that asks for a tool call or for JSON. Instead of passing it to llama.cpp's server as is (whose
 grammar lets invalid JSON through, see :mod:`aisd.runtime.grammar`), it asks the server for the JSON
 under a grammar written from the schema, checks the answer against the schema, retries once with
-tighter bounds if it does not fit, and returns it in the OpenAI response shape:
+tighter bounds (short strings, few array items, temperature 0) if it does not fit, and returns it
+in the OpenAI response shape:
 
 =========================================================  ====================================================
 the request                                                what the local server is asked, what comes back
@@ -48,7 +49,7 @@ import jsonschema
 from ..errors import AisdError
 from .grammar import choice_gbnf, gbnf
 
-RETRY_MAX_STRING = 24        # the retry's bound on free strings: short enough to end within max_tokens
+RETRY_MAX_STRING = 24        # the retry's bound on strings (arrays: 2 items): short enough to end within max_tokens
 DROPPED = ("tools", "tool_choice", "parallel_tool_calls", "response_format", "stream", "stream_options",
            "functions", "function_call")
 
@@ -164,12 +165,13 @@ def _plan(body: dict) -> tuple[str, list[dict], dict | None]:
     return "plain", [], None
 
 
-def _grammar(kind: str, tools: list[dict], schema: dict | None, max_string: int) -> str | None:
+def _grammar(kind: str, tools: list[dict], schema: dict | None, tight: bool) -> str | None:
+    bounds = {"max_string": RETRY_MAX_STRING, "tight": True} if tight else {}
     if kind == "required":
         return choice_gbnf({t["function"]["name"]: t["function"].get("parameters") or {"type": "object"}
-                            for t in tools}, max_string=max_string)
+                            for t in tools}, **bounds)
     if schema is not None:
-        return gbnf(schema, max_string=max_string)
+        return gbnf(schema, **bounds)
     return None
 
 
@@ -217,8 +219,8 @@ def exchange(body: dict) -> Generator[dict, dict, dict]:
     base["messages"] = messages
     used = {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0}
     reasons = []
-    for attempt, max_string in enumerate((None, RETRY_MAX_STRING)):
-        request = dict(base, grammar=_grammar(kind, tools, schema, max_string or 120))
+    for attempt in (0, 1):
+        request = dict(base, grammar=_grammar(kind, tools, schema, tight=bool(attempt)))
         if attempt:
             request["temperature"] = 0.0
         answer = yield request

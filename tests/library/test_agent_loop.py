@@ -1,0 +1,152 @@
+"""The agent loop against the real local server: a tool error recovered, a loop stopped, budgets enforced,
+the approval gate, and the trace's structure. What the tiny model *says* is never checked: each case is
+made deterministic by the loop's own means (a forced first tool, a plan schema whose only tool has no
+arguments), so only the loop's behaviour is under test."""
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from aisd import paths
+from aisd.agents import Agent, Budget, ResearchTools, ToolRegistry, load_tasks, traces_table
+from aisd.agents.trace import COLUMNS
+from aisd.runtime import server, usage
+
+PROVIDER_VARS = ("AISD_LLM_BASE_URL", "AISD_LLM_MODEL", "AISD_LLM_API_KEY", "OPENAI_API_KEY", "AISD_LLM_GGUF")
+
+
+@pytest.fixture(scope="module")
+def home(tmp_path_factory):
+    """One local server for this module (this worker's own state dir)."""
+    with pytest.MonkeyPatch.context() as mp:
+        for name in PROVIDER_VARS:
+            mp.delenv(name, raising=False)
+        path = tmp_path_factory.mktemp("aisd_home")
+        mp.setenv("AISD_HOME", str(path))
+        yield path
+        server.stop_server()
+
+
+def counting_registry():
+    ran = {"lookup": 0, "ping": 0, "wipe": 0, "slow": 0}
+    registry = ToolRegistry()
+
+    def lookup(key: str) -> str:
+        """Look up a value by its key.
+
+        Args:
+            key: the key to look up
+        """
+        ran["lookup"] += 1
+        raise KeyError(f"no key {key!r}; the keys are 'alpha' and 'beta'")
+
+    def ping() -> str:
+        """Check that the service answers."""
+        ran["ping"] += 1
+        return "pong"
+
+    def wipe(folder: str) -> str:
+        """Delete a folder.
+
+        Args:
+            folder: the folder to delete
+        """
+        ran["wipe"] += 1
+        return "deleted"
+
+    def slow(seconds: int) -> str:
+        """Wait a while."""
+        ran["slow"] += 1
+        time.sleep(2.5)
+        return "waited"
+    registry.add(lookup)
+    registry.add(ping)
+    registry.add(wipe, risky=True)
+    registry.add(slow)
+    return registry, ran
+
+
+def test_a_tool_error_is_recovered(home):
+    registry, ran = counting_registry()
+    trace = Agent(registry, first_tool="lookup", budget=Budget(max_steps=3, deadline_s=120)).run("What is alpha?")
+    assert ran["lookup"] >= 1 and trace.counters["tool_errors"] >= 1
+    first = trace.steps[0]
+    assert first.tool == "lookup" and first.kind == "tool" and first.observation_chars > 0
+    assert len(trace.steps) >= 2, "after the error the loop should go on (another step or a final answer)"
+    assert trace.stop_reason in ("answered", "steps", "loop", "invalid calls"), trace.stop_reason
+
+
+class RepeatingPlanner(Agent):
+    """A plan of at least four steps, over a registry whose only tool takes no argument: it must repeat."""
+
+    def plan_schema(self):
+        schema = super().plan_schema()
+        schema["properties"]["steps"]["minItems"] = 4
+        return schema
+
+
+def test_a_loop_is_stopped(home):
+    registry = ToolRegistry()
+    ran = []
+
+    def ping() -> str:
+        """Check that the service answers."""
+        ran.append(1)
+        return "pong"
+    registry.add(ping)
+    trace = RepeatingPlanner(registry, budget=Budget(max_steps=6, deadline_s=120)).run("Is it up?", strategy="plan")
+    assert len(ran) == 1, "the same call must run once, not again"
+    assert trace.counters["loops_detected"] >= 2 and trace.stop_reason == "loop", (trace.counters, trace.stop_reason)
+
+
+def test_the_step_budget_is_enforced(home):
+    registry, _ = counting_registry()
+    trace = Agent(registry, first_tool="ping", budget=Budget(max_steps=1, deadline_s=120)).run("Is it up?")
+    assert trace.stop_reason == "steps" and [s.kind for s in trace.steps] == ["tool"]
+
+
+def test_the_token_budget_is_enforced(home):
+    registry, _ = counting_registry()
+    trace = Agent(registry, first_tool="ping", budget=Budget(max_tokens=50, deadline_s=120)).run("Is it up?")
+    assert trace.stop_reason == "tokens" and trace.counters["llm_calls"] == 1 and trace.tokens() >= 50
+
+
+def test_the_deadline_is_enforced(home):
+    registry, ran = counting_registry()
+    started = time.perf_counter()
+    trace = Agent(registry, first_tool="slow", budget=Budget(deadline_s=2.0)).run("Wait.")
+    assert trace.stop_reason == "deadline", trace.stop_reason
+    assert trace.counters["llm_calls"] <= 1 and ran["slow"] <= 1, "no new LLM call may start after the deadline"
+    assert time.perf_counter() - started < 2.0 + 2.5 + 5, "a request in flight is cut at the deadline (+1 s)"
+
+
+def test_a_risky_tool_waits_for_approval(home):
+    registry, ran = counting_registry()
+    denied = Agent(registry, first_tool="wipe", budget=Budget(max_steps=1, deadline_s=120)).run("Clean up /data")
+    assert ran["wipe"] == 0 and denied.counters["approvals_denied"] == 1
+    asked = []
+    Agent(registry, first_tool="wipe", budget=Budget(max_steps=1, deadline_s=120),
+          approver=lambda call: asked.append(call.arguments) or True).run("Clean up /data")
+    assert ran["wipe"] == 1 and isinstance(asked[0]["folder"], str)
+
+
+def test_a_research_run_leaves_a_complete_trace(home):
+    """One real task, both strategies: every step is a trace row with tokens and latency, recorded in usage."""
+    tools = ResearchTools.from_collection(paths.DATASETS / "pydoc_qa")
+    task = load_tasks(split="tuning")[0]
+    traces = []
+    for strategy in ("react", "plan"):
+        before = len(usage.calls())
+        agent = Agent(tools.registry(), first_tool="search" if strategy == "react" else None,
+                      budget=Budget(max_steps=3, deadline_s=120))
+        trace = agent.run(task.question, task.id, strategy=strategy)
+        traces.append(trace)
+        assert trace.stop_reason, "every run ends with a reason"
+        assert trace.counters["llm_calls"] == len(usage.calls()) - before - trace.counters["runtime_retries"]
+        llm_steps = [s for s in trace.steps if s.prompt_tokens]
+        assert llm_steps and all(s.latency_s > 0 and s.cost_usd == 0 for s in llm_steps)
+        assert trace.answer is None or isinstance(trace.answer, str)
+    table = traces_table(traces)
+    assert list(table.columns) == COLUMNS and len(table) == sum(len(t.steps) for t in traces)
+    assert table.iloc[0]["tool"] == "search", "the react run was told to search first"
