@@ -57,7 +57,7 @@ def search_unseen(index: DenseIndex, queries: np.ndarray, exclude: sp.spmatrix, 
         raise AisdError(f"{len(queries)} queries but {exclude.shape[0]} rows of items to exclude")
     longest = int(np.diff(exclude.indptr).max()) if exclude.shape[0] else 0
     k = min(index.index.ntotal, n + longest)
-    with one_thread():
+    with one_thread(len(queries) > 1):            # one query runs on one thread anyway
         ids, _ = index.search(queries, k)
     return _filter_seen(ids, exclude, n)
 
@@ -123,19 +123,27 @@ def merge(sources: Mapping[str, np.ndarray], users: Sequence[int]) -> pd.DataFra
     [[7.0, 5.0, 1.0, 1000.0], [7.0, 6.0, 2.0, 1.0]]
     """
     users = np.asarray(users)
-    frames = []
+    if not sources:
+        raise AisdError("no candidate source to merge")
+    keys, ranks = [], []
     for name, ids in sources.items():
         ids = np.asarray(ids)
-        if ids.shape[0] != len(users):
+        if ids.ndim != 2 or ids.shape[0] != len(users):
             raise AisdError(f"source {name!r} has {ids.shape[0]} rows for {len(users)} users")
-        rank = np.tile(np.arange(1, ids.shape[1] + 1, dtype=float), (len(users), 1))
-        frame = pd.DataFrame({"user": np.repeat(users, ids.shape[1]), "item": ids.ravel(),
-                              f"{name}_rank": rank.ravel()})
-        frames.append(frame[frame["item"] >= 0].set_index(["user", "item"]))
-    if not frames:
-        raise AisdError("no candidate source to merge")
-    out = pd.concat(frames, axis=1).fillna(MISSING_RANK).reset_index()
-    return out.sort_values(["user", "item"], kind="stable").reset_index(drop=True)
+        user_of = np.repeat(users, ids.shape[1]).astype(np.int64)
+        rank = np.tile(np.arange(1, ids.shape[1] + 1, dtype=float), len(users))
+        valid = ids.ravel() >= 0
+        keys.append(np.stack([user_of[valid], ids.ravel()[valid]], axis=1))
+        ranks.append(rank[valid])
+    pairs, inverse = np.unique(np.concatenate(keys), axis=0, return_inverse=True)   # sorted by user, item
+    out = pd.DataFrame({"user": pairs[:, 0], "item": pairs[:, 1]})
+    start = 0
+    for name, rank in zip(sources, ranks):
+        column = np.full(len(pairs), MISSING_RANK)
+        column[inverse.ravel()[start:start + len(rank)]] = rank
+        out[f"{name}_rank"] = column
+        start += len(rank)
+    return out
 
 
 def candidate_recall(pool: pd.DataFrame, truth: Mapping[int, Iterable[int]]) -> float:

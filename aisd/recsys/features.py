@@ -19,7 +19,7 @@ the user's history length, and the candidate's rank in each source.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -54,6 +54,7 @@ class StageOne:
     user_last_seen: np.ndarray      # per user: time of their last interaction
     item_year: np.ndarray           # release year (0 unknown)
     cutoff: int
+    indexes: dict = field(default_factory=dict, repr=False)   # FAISS indexes built once, by candidate_pool
 
 
 def fit_stage_one(history: pd.DataFrame, ml: MovieLens, item_embeddings: np.ndarray, **als_settings) -> StageOne:

@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import AisdError
+from ..retrieval.dense import DenseIndex
 from . import candidates as cand
 from .data import MovieLens, item_texts, load_movielens
 from .features import StageOne, fit_stage_one, pair_features
@@ -44,7 +45,8 @@ def item_embeddings(ml: MovieLens) -> np.ndarray:
 def candidate_pool(state: StageOne, users: Sequence[int], sizes: dict[str, int] | None = None,
                    kind: str = "hnsw") -> pd.DataFrame:
     """The merged candidates (:func:`aisd.recsys.candidates.merge`) of ``users`` from the three sources
-    of ``sizes`` (default :data:`POOL`): ANN over the ALS factors, popular, content.
+    of ``sizes`` (default :data:`POOL`): ANN over the ALS factors, popular, content. The FAISS
+    indexes are built on the first call and kept in ``state.indexes``.
     """
     sizes = {**POOL, **(sizes or {})}
     unknown = set(sizes) - set(POOL)
@@ -52,14 +54,18 @@ def candidate_pool(state: StageOne, users: Sequence[int], sizes: dict[str, int] 
         raise AisdError(f"unknown candidate sources {sorted(unknown)}: use {sorted(POOL)}")
     users = np.asarray(users, dtype=int)
     seen = state.history[users]
+    if ("ann", kind) not in state.indexes:                 # built once per state, as a server would
+        state.indexes["ann", kind] = DenseIndex(state.model.item_factors, kind=kind)
+        state.indexes["content"] = DenseIndex(state.item_embeddings, kind="flat")
     sources = {}
     if sizes["ann"]:
-        sources["ann"] = cand.ann_candidates(state.model.user_factors[users], state.model.item_factors, seen,
-                                             sizes["ann"], kind=kind)
+        sources["ann"] = cand.search_unseen(state.indexes["ann", kind], state.model.user_factors[users], seen,
+                                            sizes["ann"])
     if sizes["pop"]:
         sources["pop"] = cand.popular_candidates(state.popularity, seen, sizes["pop"])
     if sizes["content"]:
-        sources["content"] = cand.content_candidates(state.item_embeddings, seen, n=sizes["content"])
+        sources["content"] = cand.content_candidates(state.item_embeddings, seen, n=sizes["content"],
+                                                     index=state.indexes["content"])
     return cand.merge(sources, users)
 
 
