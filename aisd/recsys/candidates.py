@@ -57,7 +57,7 @@ def search_unseen(index: DenseIndex, queries: np.ndarray, exclude: sp.spmatrix, 
         raise AisdError(f"{len(queries)} queries but {exclude.shape[0]} rows of items to exclude")
     longest = int(np.diff(exclude.indptr).max()) if exclude.shape[0] else 0
     k = min(index.index.ntotal, n + longest)
-    with one_thread(len(queries) > 1):            # one query runs on one thread anyway
+    with one_thread():
         ids, _ = index.search(queries, k)
     return _filter_seen(ids, exclude, n)
 
@@ -71,7 +71,9 @@ def ann_candidates(user_vectors: np.ndarray, item_vectors: np.ndarray, exclude: 
     >>> ann_candidates(np.array([[1, 0]], "float32"), items, sp.csr_matrix([[1, 0, 0]]), n=2, kind="flat").tolist()
     [[2, 1]]
     """
-    return search_unseen(DenseIndex(item_vectors, kind=kind), user_vectors, exclude, n)
+    with one_thread():
+        index = DenseIndex(item_vectors, kind=kind)
+    return search_unseen(index, user_vectors, exclude, n)
 
 
 def popular_candidates(popularity: Sequence[float], exclude: sp.spmatrix, n: int = 100) -> np.ndarray:
@@ -110,7 +112,9 @@ def content_candidates(item_embeddings: np.ndarray, history: sp.spmatrix, exclud
     [[1]]
     """
     exclude = history if exclude is None else exclude
-    index = index or DenseIndex(item_embeddings, kind="flat")
+    if index is None:
+        with one_thread():
+            index = DenseIndex(item_embeddings, kind="flat")
     return search_unseen(index, user_profiles(history, item_embeddings), exclude, n)
 
 

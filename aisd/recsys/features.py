@@ -19,6 +19,7 @@ the user's history length, and the candidate's rank in each source.
 """
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -55,6 +56,7 @@ class StageOne:
     item_year: np.ndarray           # release year (0 unknown)
     cutoff: int
     indexes: dict = field(default_factory=dict, repr=False)   # FAISS indexes built once, by candidate_pool
+    seconds: dict = field(default_factory=dict)               # fit time of the ALS model and the similarity
 
 
 def fit_stage_one(history: pd.DataFrame, ml: MovieLens, item_embeddings: np.ndarray, **als_settings) -> StageOne:
@@ -81,14 +83,20 @@ def fit_stage_one(history: pd.DataFrame, ml: MovieLens, item_embeddings: np.ndar
     user_last = np.full(ml.n_users, never, dtype=np.int64)
     np.maximum.at(user_last, history["user"].to_numpy(), times)
 
+    start = time.perf_counter()
+    model = mf.fit_als(matrix, **settings)
+    als_seconds = time.perf_counter() - start
+    similarity = item_similarity(matrix)
+    similarity_seconds = time.perf_counter() - start - als_seconds
     return StageOne(
-        history=matrix, popularity=item_popularity(matrix), model=mf.fit_als(matrix, **settings),
-        similarity=item_similarity(matrix), item_embeddings=np.asarray(item_embeddings, dtype=np.float32),
+        history=matrix, popularity=item_popularity(matrix), model=model,
+        similarity=similarity, item_embeddings=np.asarray(item_embeddings, dtype=np.float32),
         content_profiles=user_profiles(matrix, item_embeddings), genres=genres,
         genre_profiles=np.divide(genre_sums, norms, out=np.zeros_like(genre_sums), where=norms > 0),
         recent_share=np.divide(recent, counts, out=np.zeros_like(counts), where=counts > 0),
         item_last_seen=item_last, user_last_seen=user_last,
-        item_year=ml.items["year"].to_numpy(), cutoff=cutoff)
+        item_year=ml.items["year"].to_numpy(), cutoff=cutoff,
+        seconds={"als": als_seconds, "similarity": similarity_seconds})
 
 
 def pair_features(state: StageOne, pairs: pd.DataFrame) -> pd.DataFrame:
@@ -107,14 +115,17 @@ def pair_features(state: StageOne, pairs: pd.DataFrame) -> pd.DataFrame:
             raise AisdError(f"the pairs need a {column!r} column; got {list(pairs.columns)}")
     u = pairs["user"].to_numpy(dtype=int)
     i = pairs["item"].to_numpy(dtype=int)
-    mf_score = np.einsum("ij,ij->i", state.model.user_factors[u], state.model.item_factors[i])
-    knn = np.empty(len(u))
-    for user, rows in pd.Series(np.arange(len(u))).groupby(u):   # one row of history @ similarity per user
-        knn[rows.to_numpy()] = (state.history[user] @ state.similarity[:, i[rows.to_numpy()]]).ravel()
-    content = np.einsum("ij,ij->i", state.content_profiles[u], state.item_embeddings[i])
-    item_genres = state.genres[i]
-    genre_norm = np.linalg.norm(item_genres, axis=1)
-    genre = np.einsum("ij,ij->i", state.genre_profiles[u], item_genres) / np.maximum(genre_norm, 1e-9)
+    distinct, position = np.unique(u, return_inverse=True)
+    position = position.ravel()
+
+    def per_user(user_matrix: np.ndarray, item_matrix) -> np.ndarray:   # (users x items)[pair's user, pair's item]
+        return np.asarray(user_matrix @ item_matrix)[position, i]
+
+    genre_norms = np.maximum(np.linalg.norm(state.genres, axis=1), 1e-9)
+    mf_score = per_user(state.model.user_factors[distinct], state.model.item_factors.T)
+    knn = per_user(state.history[distinct], state.similarity)                       # item-kNN scores
+    content = per_user(state.content_profiles[distinct], state.item_embeddings.T)
+    genre = per_user(state.genre_profiles[distinct], (state.genres / genre_norms[:, None]).T)
     year = state.item_year[i]
     cutoff_year = pd.Timestamp(state.cutoff, unit="s").year
     out = pd.DataFrame({

@@ -26,6 +26,7 @@ from .data import MovieLens, item_texts, load_movielens
 from .features import StageOne, fit_stage_one, pair_features
 from .ranker import fit_ranker, label_pairs, rank_lists, sample_negatives, score_pairs
 from .split import Split
+from .threads import one_thread
 
 POOL = {"ann": 100, "pop": 50, "content": 50}     # candidates per source and user
 
@@ -55,8 +56,9 @@ def candidate_pool(state: StageOne, users: Sequence[int], sizes: dict[str, int] 
     users = np.asarray(users, dtype=int)
     seen = state.history[users]
     if ("ann", kind) not in state.indexes:                 # built once per state, as a server would
-        state.indexes["ann", kind] = DenseIndex(state.model.item_factors, kind=kind)
-        state.indexes["content"] = DenseIndex(state.item_embeddings, kind="flat")
+        with one_thread():
+            state.indexes["ann", kind] = DenseIndex(state.model.item_factors, kind=kind)
+            state.indexes["content"] = DenseIndex(state.item_embeddings, kind="flat")
     sources = {}
     if sizes["ann"]:
         sources["ann"] = cand.search_unseen(state.indexes["ann", kind], state.model.user_factors[users], seen,

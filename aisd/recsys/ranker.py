@@ -92,7 +92,7 @@ def score_pairs(model, features: pd.DataFrame) -> np.ndarray:
         raise AisdError("the ranker must be a fitted classifier with predict_proba")
     if "histgradient" not in type(model).__name__.lower():
         features = features.fillna(features.median())
-    with one_thread(len(features) > 5_000):          # a single request's few hundred rows: no pool set-up
+    with one_thread():
         return model.predict_proba(features)[:, 1]
 
 
