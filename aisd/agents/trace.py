@@ -113,7 +113,8 @@ def _number(text: str) -> float | None:
 
 
 def task_success(answer: str | None, references: list[str], answerable: bool = True) -> bool:
-    """Did ``answer`` solve the task? Unanswerable tasks: the answer abstains. Otherwise one of the
+    """Did ``answer`` solve the task? ``None`` (the run gave no answer) never does. Unanswerable tasks:
+    the answer abstains. Otherwise one of the
     ``references`` appears in the normalised answer as whole words (a number also matches a number
     equal to it within 1e-6 relative), and the answer has at most ``MAX_ANSWER_WORDS`` words.
 
@@ -122,9 +123,11 @@ def task_success(answer: str | None, references: list[str], answerable: bool = T
     >>> task_success("The result is 1,024", ["1024"]), task_success("I don't know", [], answerable=False)
     (True, True)
     """
+    if answer is None:                  # no answer at all (a budget stopped the run) is not an abstention
+        return False
     if not answerable:
         return is_abstention(answer)
-    if answer is None or is_abstention(answer):
+    if is_abstention(answer):
         return False
     said = normalise(answer)
     if len(said.split()) > MAX_ANSWER_WORDS:

@@ -142,6 +142,7 @@ def test_task_success_rules():
     assert not task_success(" ".join(["__exit__"] * 50), ["__exit__"]), "a long list of guesses is not an answer"
     assert not task_success(None, ["x"]) and not task_success("I don't know", ["x"])
     assert task_success("I don't know.", [], answerable=False) and not task_success("42", [], answerable=False)
+    assert not task_success(None, [], answerable=False), "a run stopped without an answer did not abstain"
 
 
 def test_trace_table_and_cost_per_task_on_a_priced_model():
