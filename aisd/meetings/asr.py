@@ -7,11 +7,14 @@ RTF 0.1 means an hour of meeting takes six minutes. :func:`transcribe_streaming`
 into chunks of a few seconds and transcribes each on its own, as live captions must: lower
 latency, but each chunk loses the context around it, which costs WER.
 
->>> import numpy as np
->>> silence = np.zeros(16000, np.float32)
->>> t = transcribe(silence)
->>> t.duration, t.text.strip() == "" or isinstance(t.text, str), t.rtf > 0
-(1.0, True, True)
+>>> from aisd.meetings import data, wer
+>>> m = data.load("m01_launch_date")
+>>> first_turn = m.audio()[: int((m.turns[0]["end"] + 0.2) * SAMPLE_RATE)]
+>>> t = transcribe(first_turn)
+>>> m.turns[0]["text"]
+'Good morning. The one thing we need to settle today is the launch date for Atlas. Marcus, where are we?'
+>>> wer.wer(m.turns[0]["text"], t.text) < 0.3, t.words[0]["start"] < 1.0, 0 < t.rtf < 3
+(True, True, True)
 """
 from __future__ import annotations
 

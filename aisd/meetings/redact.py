@@ -36,7 +36,8 @@ _NAME = re.compile(r"\b[A-Z][a-z]+(?:[ -][A-Z][a-z]+)+\b")
 PLACEHOLDER = {"email": "[EMAIL]", "phone": "[PHONE]", "name": "[NAME]"}
 COMMON = set("""I The A An And But So Then Yes No Okay Ok Good Great Thanks Thank Please Sorry Right Also
 Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May June July
-August September October November December Q1 Q2 Q3 Q4 Mr Mrs Ms Dr""".split())
+August September October November December Q1 Q2 Q3 Q4 Mr Mrs Ms Dr Call Ask Send Email Tell Meet Contact
+Invite Welcome Dear Hi Hello""".split())
 
 
 class RedactionError(AisdError):
@@ -54,6 +55,9 @@ def _names(text: str, allowed: set[str]) -> list[tuple[int, int]]:
     for m in _NAME.finditer(text):
         words = re.split(r"[ -]", m.group())
         keep = [w for w in words if w not in COMMON]
+        at_sentence_start = re.search(r"(^|[.!?]\s+)$", text[:m.start()]) is not None
+        if at_sentence_start and len(keep) >= 3 and keep[0] == words[0]:
+            keep = keep[1:]                     # "Yesterday Dana Whitfield called": the first word is not her name
         if len(keep) < 2 or any(w in allowed for w in keep):
             continue
         start = m.start() + m.group().index(keep[0])

@@ -110,7 +110,7 @@ def add_noise(audio: np.ndarray, snr_db: float, rng: np.random.Generator) -> np.
 
     >>> a = np.sin(np.linspace(0, 2000, 16000)).astype(np.float32)
     >>> noisy = add_noise(a, 10.0, np.random.default_rng(0))
-    >>> round(10 * np.log10(np.mean(a ** 2) / np.mean((noisy - a) ** 2)), 1)
+    >>> round(float(10 * np.log10(np.mean(a ** 2) / np.mean((noisy - a) ** 2))), 1)
     10.0
     """
     speech = audio[np.abs(audio) > 0.01 * np.abs(audio).max()]
