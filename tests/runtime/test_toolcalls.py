@@ -13,6 +13,7 @@ import json
 import httpx2
 import jsonschema
 import openai
+import psutil
 import pytest
 
 from aisd.runtime import llm, server, toolcalls, usage
@@ -159,6 +160,27 @@ def test_tool_call_history_is_accepted_and_streams_and_async_work(home):
     reply = asyncio.run(one())
     jsonschema.validate(json.loads(reply.choices[0].message.tool_calls[0].function.arguments), SCHEMA_OF["lookup_order"])
     assert len(usage.calls()) > before, "the async call should be recorded"
+
+
+def test_a_forced_call_survives_a_dead_server(tmp_path, monkeypatch):
+    """The server killed between two calls: the next forced call starts it again and still fits its schema."""
+    for name in PROVIDER_VARS:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AISD_HOME", str(tmp_path))
+    try:
+        client = llm.client()
+        ask = dict(model=llm.model_name(), messages=[{"role": "user", "content": PROMPTS[0]}], tools=TOOLS,
+                   tool_choice=forced("get_weather"), max_tokens=40)
+        client.chat.completions.create(**ask)
+        dead = psutil.Process(server.status()["pid"])
+        dead.kill()
+        dead.wait(10)
+        reply = client.chat.completions.create(**ask)
+        jsonschema.validate(json.loads(reply.choices[0].message.tool_calls[0].function.arguments),
+                            SCHEMA_OF["get_weather"])
+        assert server.status()["pid"] != dead.pid, "a new server should answer"
+    finally:
+        server.stop_server()
 
 
 def test_an_unknown_tool_name_is_a_clear_error(home):
