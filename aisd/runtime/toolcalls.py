@@ -44,7 +44,6 @@ from collections import Counter
 from typing import Generator
 
 import httpx2
-import jsonschema
 
 from ..errors import AisdError
 from .grammar import choice_gbnf, gbnf
@@ -68,6 +67,8 @@ def validate(value, schema: dict) -> str | None:
     >>> validate({"n": 7}, {"type": "object", "properties": {"n": {"type": "integer", "minimum": 5}}}) is None
     True
     """
+    import jsonschema     # here, not at the top: importing it takes ~1-5 s (it builds a parser), and
+    #                       every notebook imports this module through aisd.runtime.llm
     error = jsonschema.exceptions.best_match(jsonschema.Draft202012Validator(schema).iter_errors(value))
     if error is None:
         return None
