@@ -13,5 +13,6 @@ One idea per module:
 - :mod:`~aisd.meetings.chunking`: a transcript in chunks under a token budget, with overlap;
 - :mod:`~aisd.meetings.actions`: the action-item schema, validation, and matching against references;
 - :mod:`~aisd.meetings.redact`: personal data out before anything leaves the machine;
-- :mod:`~aisd.meetings.precompute`: the slow steps for all meetings, saved for the notebook.
+- :mod:`~aisd.meetings.precompute`: the slow steps for all meetings, saved for the notebook;
+- :mod:`~aisd.meetings.evaluate`: WER and DER per meeting from the saved results.
 """
