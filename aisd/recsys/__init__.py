@@ -10,6 +10,8 @@
 - ``ranker``: stage two: gradient-boosted trees or logistic regression trained on the earlier window;
 - ``pipeline``: the two stages end to end, with timings and latency per request;
 - ``coldstart``: new items from content, new users from a few ratings or demographics;
+- ``diversify``: maximal-marginal-relevance re-ranking and intra-list similarity;
+- ``evaluate``: the held-out table of every approach (metrics, fit time, latency per request);
 - ``simulate``: the feedback loop of a recommender learning from its own clicks, and exploration;
 - ``abtest``: the A/B test's sample size and power for a change in click-through;
 - ``threads``: one thread for OpenMP/BLAS while a heavy step runs (shared 2-core machines).

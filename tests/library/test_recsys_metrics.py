@@ -117,3 +117,26 @@ def test_the_computed_sample_size_gives_the_promised_power_in_simulation():
 def test_impossible_ab_settings_are_refused(args):
     with pytest.raises(AisdError):
         abtest.sample_size_per_arm(*args)
+
+
+def test_mmr_keeps_the_order_at_lambda_one_and_diversifies_below():
+    from aisd.recsys import diversify
+
+    rng = np.random.default_rng(0)
+    centres = np.eye(4)
+    vectors = np.repeat(centres, 5, axis=0) + rng.normal(scale=0.05, size=(20, 4))    # 4 clusters of 5
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    items = list(range(20))
+    scores = np.linspace(1, 0.5, 20)                   # the ranker prefers cluster 0, then 1, ...
+    assert diversify.mmr(items, scores, vectors, k=5, weight=1.0) == [0, 1, 2, 3, 4]
+    mixed = diversify.mmr(items, scores, vectors, k=4, weight=0.5)
+    assert sorted(i // 5 for i in mixed) == [0, 1, 2, 3], f"one item per cluster expected, got {mixed}"
+    assert mixed[0] == 0, "the best item comes first whatever lambda"
+    before = diversify.intra_list_similarity([[0, 1, 2, 3]], vectors)
+    after = diversify.intra_list_similarity([mixed], vectors)
+    assert after < before - 0.5
+    assert len(set(diversify.mmr(items, scores, vectors, k=20, weight=0.3))) == 20
+    with pytest.raises(AisdError):
+        diversify.mmr(items, scores, vectors, k=3, weight=1.5)
+    with pytest.raises(AisdError):
+        diversify.mmr(items, scores[:3], vectors, k=3)
