@@ -68,3 +68,17 @@ def test_unknown_meetings_and_splits_are_clear_errors():
         data.load("m99_nothing")
     with pytest.raises(data.MeetingDataError, match="split"):
         data.load_all("train")
+
+
+@pytest.mark.parametrize("meeting", MEETINGS, ids=lambda m: m.id)
+def test_the_precomputed_results_belong_to_the_committed_audio(meeting):
+    """A script or audio changed without rerunning `python -m aisd.meetings.precompute` fails here."""
+    from aisd.meetings import precompute
+
+    for streaming in (False, True):
+        t = precompute.load_transcript(meeting.id, streaming=streaming)
+        assert abs(t.duration - meeting.duration) < 0.1
+        assert t.words and t.words[-1]["end"] <= meeting.duration + 0.5
+    segments, embeddings = precompute.load_diarization_inputs(meeting.id)
+    assert len(segments) == len(embeddings) and embeddings.shape[1] == 256
+    assert all(0 <= s < e <= meeting.duration + 0.1 for s, e in segments)
