@@ -161,7 +161,8 @@ def cost_per_task(steps: pd.DataFrame, price_model: str | None = None) -> pd.Dat
         table["cost_usd"] = [usage.cost(price_model, p, c)
                              for p, c in zip(table["prompt_tokens"], table["completion_tokens"])]
     out = table.groupby("task_id", sort=True).agg(
-        llm_calls=("kind", "size"), tool_steps=("kind", lambda k: int((k == "tool").sum())),
+        llm_calls=("prompt_tokens", lambda p: int((p > 0).sum())),   # a planned tool step calls no model
+        tool_steps=("kind", lambda k: int((k == "tool").sum())),
         prompt_tokens=("prompt_tokens", "sum"), completion_tokens=("completion_tokens", "sum"),
         seconds=("latency_s", "sum"), cost_usd=("cost_usd", "sum")).reset_index()
     out["tokens"] = out["prompt_tokens"] + out["completion_tokens"]

@@ -158,6 +158,8 @@ def test_trace_table_and_cost_per_task_on_a_priced_model():
     assert per_task.loc[0, "tokens"] == 3150 and math.isclose(per_task.loc[0, "cost_usd"], expected, rel_tol=1e-6)
     assert per_task.loc[0, "tool_steps"] == 1 and per_task.loc[0, "llm_calls"] == 2
     assert cost_per_task(table, price_model="smollm2").loc[0, "cost_usd"] == 0
+    planned = table.assign(prompt_tokens=[0, 2000], completion_tokens=[0, 50])   # a tool step run from a plan
+    assert cost_per_task(planned).loc[0, "llm_calls"] == 1, "a step without tokens is no LLM call"
 
 
 # ------------------------------------------------------------------------------------------------
