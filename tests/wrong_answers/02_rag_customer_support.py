@@ -202,7 +202,7 @@ def ndcg_at_k(retrieved, relevance, k):
     },
     "rrf": {
         "ranks from 0": '''
-def rrf(rankings, k=60):
+def rrf(rankings, k=60, weights=None):
     scores = {}
     for ranking in rankings:
         for rank, doc in enumerate(ranking):
@@ -210,7 +210,7 @@ def rrf(rankings, k=60):
     return sorted(scores.items(), key=lambda kv: -kv[1])
 ''',
         "ignores k": '''
-def rrf(rankings, k=60):
+def rrf(rankings, k=60, weights=None):
     scores = {}
     for ranking in rankings:
         for rank, doc in enumerate(ranking, start=1):
@@ -218,7 +218,7 @@ def rrf(rankings, k=60):
     return sorted(scores.items(), key=lambda kv: -kv[1])
 ''',
         "keeps the best reciprocal rank instead of summing": '''
-def rrf(rankings, k=60):
+def rrf(rankings, k=60, weights=None):
     scores = {}
     for ranking in rankings:
         for rank, doc in enumerate(ranking, start=1):
@@ -226,12 +226,30 @@ def rrf(rankings, k=60):
     return sorted(scores.items(), key=lambda kv: -kv[1])
 ''',
         "sorted worst first": '''
-def rrf(rankings, k=60):
+def rrf(rankings, k=60, weights=None):
     scores = {}
     for ranking in rankings:
         for rank, doc in enumerate(ranking, start=1):
             scores[doc] = scores.get(doc, 0.0) + 1.0 / (k + rank)
     return sorted(scores.items(), key=lambda kv: kv[1])
+''',
+        "ignores the weights": '''
+def rrf(rankings, k=60, weights=None):
+    scores = {}
+    for ranking in rankings:
+        for rank, doc in enumerate(ranking, start=1):
+            scores[doc] = scores.get(doc, 0.0) + 1.0 / (k + rank)
+    return sorted(scores.items(), key=lambda kv: -kv[1])
+''',
+        "divides by the weight instead of multiplying": '''
+def rrf(rankings, k=60, weights=None):
+    rankings = list(rankings)
+    weights = weights or [1.0] * len(rankings)
+    scores = {}
+    for ranking, w in zip(rankings, weights):
+        for rank, doc in enumerate(ranking, start=1):
+            scores[doc] = scores.get(doc, 0.0) + 1.0 / (w * (k + rank))
+    return sorted(scores.items(), key=lambda kv: -kv[1])
 ''',
     },
     "semantic_lookup": {
