@@ -31,6 +31,9 @@ import httpx2
 from . import tokens, toolcalls, usage
 
 RECORDED_PATHS = ("/chat/completions", "/responses", "/completions")
+# A dead local server shows as a refused connection, or as a reset one when a pooled keep-alive
+# connection outlived it: either way, start it again and retry once.
+SERVER_GONE = (httpx2.ConnectError, httpx2.ReadError, httpx2.RemoteProtocolError)
 
 
 def _json(data: bytes) -> dict:
@@ -198,7 +201,7 @@ class RecordingTransport(httpx2.BaseTransport):
         started = time.perf_counter()
         try:
             response = self.inner.handle_request(request)
-        except httpx2.ConnectError:
+        except SERVER_GONE:
             if not self.recorder.restart:
                 raise
             request = self.recorder.moved(request)   # the local server died: start it again, retry once
@@ -227,7 +230,7 @@ class AsyncRecordingTransport(httpx2.AsyncBaseTransport):
         started = time.perf_counter()
         try:
             response = await self.inner.handle_async_request(request)
-        except httpx2.ConnectError:
+        except SERVER_GONE:
             if not self.recorder.restart:
                 raise
             request = self.recorder.moved(request)

@@ -87,16 +87,22 @@ def test_errors_and_other_endpoints_are_not_recorded():
     assert usage.calls() == []
 
 
-def test_locally_a_json_schema_request_is_rewritten_for_llama_cpp():
+def test_locally_a_json_schema_request_never_reaches_llama_cpp_in_openais_form():
+    """llama.cpp's server does not know OpenAI's json_schema form: locally it is constrained another way
+    (aisd.runtime.toolcalls: a grammar from the schema), and the answer comes back as JSON content."""
     seen = {}
 
     def handler(request):
         seen.update(json.loads(request.content))
-        return httpx2.Response(200, json={"model": "m", "usage": {"prompt_tokens": 1, "completion_tokens": 1}})
-    fmt = {"type": "json_schema", "json_schema": {"name": "p", "schema": {"type": "object"}}}
+        return httpx2.Response(200, json={"model": "m", "choices": [{"index": 0, "finish_reason": "stop",
+                                          "message": {"role": "assistant", "content": '{"a": 1}'}}],
+                                          "usage": {"prompt_tokens": 1, "completion_tokens": 1}})
+    fmt = {"type": "json_schema", "json_schema": {"name": "p", "schema": {
+        "type": "object", "properties": {"a": {"type": "integer"}}, "required": ["a"]}}}
     with _http(handler, local=True) as http:
-        http.post("http://x/v1/chat/completions", json={"model": "m", "response_format": fmt}).read()
-    assert seen["response_format"] == {"type": "json_object", "schema": {"type": "object"}}
+        http.post("http://x/v1/chat/completions", json={"model": "m", "messages": [], "response_format": fmt}).read()
+    assert seen and (seen.get("response_format") or {}).get("type") != "json_schema", seen
+    assert len(usage.calls()) == 1
 
 
 def test_a_refused_connection_restarts_the_server_and_retries_once():
