@@ -26,7 +26,7 @@ from aisd import exercises, paths
 from aisd.course.cells import answer_cells, autograded_tests, exercise_of, read
 from aisd.course.nbgrader import nbgrader_env
 from aisd.course.selfcheck import first_problem
-from conftest import defined_function, delegating_answer, wrong_answers
+from conftest import defined_function, delegating_answer, slowness, wrong_answers
 
 DELEGATES = "delegates to the package's reference answer"
 
@@ -101,7 +101,7 @@ def test_solution_earns_everything_wrong_answers_lose_and_delegation_scores_zero
     tests_of: dict[str, list[int]] = {}
     for c in autograded_tests(nb):
         tests_of.setdefault(exercise_of(c.grade_id), []).append(c.index)
-    client = NotebookClient(nb, timeout=180, kernel_name="python3", allow_errors=True,
+    client = NotebookClient(nb, timeout=round(300 * slowness()), kernel_name="python3", allow_errors=True,
                             resources={"metadata": {"path": str(paths.SOLUTIONS)}})
     accepted, broken, half, raised, lost = [], [], [], [], []
     with client.setup_kernel():
