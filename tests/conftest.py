@@ -64,6 +64,24 @@ def slowness() -> float:
     return max(1.0, (time.perf_counter() - started) / QUIET_REFERENCE_S)
 
 
+PROVIDER_VARS = ("AISD_LLM_BASE_URL", "AISD_LLM_MODEL", "AISD_LLM_API_KEY", "OPENAI_API_KEY", "AISD_LLM_GGUF")
+
+
+@pytest.fixture(scope="module")
+def home(tmp_path_factory):
+    """One local LLM server for a test module, in its own state dir (so no test stops a server another
+    test uses), with no provider configured; stopped when the module's tests are done."""
+    from aisd.runtime import server
+
+    with pytest.MonkeyPatch.context() as mp:
+        for name in PROVIDER_VARS:
+            mp.delenv(name, raising=False)
+        path = tmp_path_factory.mktemp("aisd_home")
+        mp.setenv("AISD_HOME", str(path))
+        yield path
+        server.stop_server()
+
+
 @pytest.fixture(params=ASSIGNMENTS)
 def assignment(request) -> str:
     return request.param

@@ -11,21 +11,7 @@ import pytest
 from aisd import paths
 from aisd.agents import Agent, Budget, ResearchTools, ToolRegistry, load_tasks, traces_table
 from aisd.agents.trace import COLUMNS
-from aisd.runtime import server, usage
-
-PROVIDER_VARS = ("AISD_LLM_BASE_URL", "AISD_LLM_MODEL", "AISD_LLM_API_KEY", "OPENAI_API_KEY", "AISD_LLM_GGUF")
-
-
-@pytest.fixture(scope="module")
-def home(tmp_path_factory):
-    """One local server for this module (this worker's own state dir)."""
-    with pytest.MonkeyPatch.context() as mp:
-        for name in PROVIDER_VARS:
-            mp.delenv(name, raising=False)
-        path = tmp_path_factory.mktemp("aisd_home")
-        mp.setenv("AISD_HOME", str(path))
-        yield path
-        server.stop_server()
+from aisd.runtime import usage     # the module-scoped `home` fixture (a private LLM server) is in conftest
 
 
 def counting_registry():

@@ -20,7 +20,7 @@ from aisd.runtime import llm, server, toolcalls, usage
 from aisd.runtime.grammar import GrammarError, gbnf
 from aisd.runtime.recording import RecordingTransport
 
-PROVIDER_VARS = ("AISD_LLM_BASE_URL", "AISD_LLM_MODEL", "AISD_LLM_API_KEY", "OPENAI_API_KEY", "AISD_LLM_GGUF")
+from conftest import PROVIDER_VARS  # noqa: E402  (the module-scoped `home` fixture comes from conftest)
 
 
 def tool(name: str, description: str, parameters: dict) -> dict:
@@ -53,18 +53,6 @@ PROMPTS = ["What is the weather in Paris, and where is my order A17?",
            "Find how the with statement works in Python, top 3 results.",
            'Note to self: "buy milk" -- tag it todo.\nThen convert 5 km to miles, with a comment.']
 SCHEMA_OF = {t["function"]["name"]: t["function"]["parameters"] for t in TOOLS}
-
-
-@pytest.fixture(scope="module")
-def home(tmp_path_factory):
-    """One local server for this module (this worker's own state dir)."""
-    with pytest.MonkeyPatch.context() as mp:
-        for name in PROVIDER_VARS:
-            mp.delenv(name, raising=False)
-        path = tmp_path_factory.mktemp("aisd_home")
-        mp.setenv("AISD_HOME", str(path))
-        yield path
-        server.stop_server()
 
 
 def forced(name: str) -> dict:
