@@ -20,15 +20,31 @@ need them without retrieval). The names below are importable from here, so a not
 >>> rrf([["a", "b"], ["b", "c"]])[0][0]
 'b'
 """
-from .bm25 import STOP_WORDS, BM25Index, stem, terms, words
-from .collections import convert_lee
-from .chunking import chunk_by_structure, chunk_fixed, covered_ids, is_heading, locate_chunks
-from .dense import DenseIndex, default_embed
-from .evaluate import evaluate_collection, evaluate_configs, format_table, tune_fusion, verdicts
-from .fusion import rrf
-from .pipeline import CONFIGS, Retriever, SearchResult
-from .rerank import CrossEncoderReranker, training_pairs
+import importlib
 
-__all__ = ["BM25Index", "terms", "words", "stem", "STOP_WORDS", "convert_lee", "tune_fusion", "verdicts", "chunk_by_structure", "chunk_fixed", "covered_ids", "is_heading",
-           "locate_chunks", "DenseIndex", "default_embed", "rrf", "CONFIGS", "Retriever", "SearchResult",
-           "CrossEncoderReranker", "training_pairs", "evaluate_configs", "evaluate_collection", "format_table"]
+# Each name is imported from its module on first use (PEP 562), so importing one small module of the
+# package (``aisd.retrieval.chunking``) does not load scikit-learn, FAISS and the re-ranker too.
+_HOME = {
+    "bm25": ["STOP_WORDS", "BM25Index", "stem", "terms", "words"],
+    "collections": ["convert_lee"],
+    "chunking": ["chunk_by_structure", "chunk_fixed", "covered_ids", "is_heading", "locate_chunks"],
+    "dense": ["DenseIndex", "default_embed"],
+    "evaluate": ["evaluate_collection", "evaluate_configs", "format_table", "tune_fusion", "verdicts"],
+    "fusion": ["rrf"],
+    "pipeline": ["CONFIGS", "Retriever", "SearchResult"],
+    "rerank": ["CrossEncoderReranker", "training_pairs"],
+}
+_MODULE_OF = {name: module for module, names in _HOME.items() for name in names}
+__all__ = sorted(_MODULE_OF)
+
+
+def __getattr__(name: str):
+    if name not in _MODULE_OF:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{_MODULE_OF[name]}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
