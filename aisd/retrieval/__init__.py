@@ -21,6 +21,17 @@ need them without retrieval). The names below are importable from here, so a not
 'b'
 """
 import importlib
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # what type checkers and the import graph (tests/library/test_structure.py) see
+    from .bm25 import STOP_WORDS, BM25Index, stem, terms, words
+    from .chunking import chunk_by_structure, chunk_fixed, covered_ids, is_heading, locate_chunks
+    from .collections import convert_lee
+    from .dense import DenseIndex, default_embed
+    from .evaluate import evaluate_collection, evaluate_configs, format_table, tune_fusion, verdicts
+    from .fusion import rrf
+    from .pipeline import CONFIGS, Retriever, SearchResult
+    from .rerank import CrossEncoderReranker, training_pairs
 
 # Each name is imported from its module on first use (PEP 562), so importing one small module of the
 # package (``aisd.retrieval.chunking``) does not load scikit-learn, FAISS and the re-ranker too.

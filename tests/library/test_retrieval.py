@@ -5,6 +5,7 @@ exact search. The ``aisd eval-retrieval`` command is checked on a tiny BEIR fold
 """
 from __future__ import annotations
 
+import importlib
 import json
 import subprocess
 import sys
@@ -505,3 +506,17 @@ def test_eval_retrieval_cli_tunes_on_dev_and_gives_verdicts(tmp_path):
     assert "chosen on qrels/dev.tsv" in out.stdout
     report = json.loads(_cli(str(folder), "--no-rerank", "--json").stdout)
     assert report["verdicts"] and all("ndcg@10_per_query" in r for r in report["configs"])
+
+
+def test_lazy_names_match_the_imports_the_import_graph_sees():
+    """aisd.retrieval loads each name on first use; its TYPE_CHECKING imports must list the same names
+    from the same modules, or the import graph of test_structure would be wrong."""
+    import ast
+
+
+    tree = ast.parse(Path(R.__file__).read_text())
+    declared = {a.name: node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.level
+                for a in node.names}
+    assert declared == R._MODULE_OF
+    for name in R.__all__:
+        assert getattr(R, name) is getattr(importlib.import_module(f"aisd.retrieval.{R._MODULE_OF[name]}"), name)
