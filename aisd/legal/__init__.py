@@ -7,4 +7,6 @@
 - ``fts``        the database's own FTS5 index (SQLite's BM25), a second keyword engine
 - ``verify``     quotes checked verbatim against the cited chunk, citations against what was retrieved
 - ``access``     entitlements applied before ranking and in the cache key; an audit log
+- ``vectors``    the chunks' embeddings, precomputed (``python -m aisd.legal.vectors``) and checked by key
+- ``qa``         the notebook's system: requirements, design, engines side by side, extractive answers
 """

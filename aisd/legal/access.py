@@ -135,6 +135,60 @@ class EntitledRetriever:
         return SearchResult([d for d, _ in fused[:k]], [s for _, s in fused[:k]], timings)
 
 
+class RowIndex:
+    """What :func:`search_as` works with: the chunk ``ids``, the ``matter`` of each row, and
+    ``score(question, rows)``, the scores (higher is better) of those rows only. It counts its calls and
+    remembers every row it ever scored (``scored``), so a test can see what was ranked.
+
+    >>> idx = RowIndex(EntitledRetriever({"a/1": "cats purr", "b/1": "dogs bark", "b/2": "cows moo"},
+    ...                                  {"a/1": "acme", "b/1": "beta", "b/2": "beta"}), "bm25")
+    >>> (idx.score("dogs", [1, 2]) > 0).tolist(), idx.calls, idx.scored
+    ([True, False], 1, {1, 2})
+    """
+
+    def __init__(self, retriever: EntitledRetriever, config: str = "dense"):
+        if config not in ("bm25", "dense"):
+            raise ValueError(f"config must be 'bm25' or 'dense', not {config!r}")
+        self._retriever, self.config = retriever, config
+        self.ids, self.matter = retriever.ids, retriever.matter
+        self.calls, self.scored = 0, set()
+
+    def score(self, question: str, rows) -> np.ndarray:
+        """Scores of ``rows`` (row numbers) for ``question``, in the order given."""
+        rows = np.asarray(rows, dtype=int)
+        self.calls += 1
+        self.scored.update(int(r) for r in rows)
+        r = self._retriever
+        if self.config == "bm25":
+            return r._bm25_rows(question, rows)
+        q = np.asarray(r.embed([question]), dtype="float32")[0]
+        return r.vectors[rows] @ q
+
+
+def search_as(user: User, question: str, k: int, index: RowIndex, cache: dict) -> list[str]:
+    """The ``k`` best chunk ids for ``question`` among the chunks ``user`` may see, cached per entitlement
+    scope: the filter picks the rows first and only those are scored; a cached answer is reused only by
+    a user with the same matters. A user with no matter gets ``[]``.
+
+    Reference answer of notebook 06, exercise ``ex_search_as``.
+
+    >>> idx = RowIndex(EntitledRetriever({"a/1": "x y", "b/1": "y", "b/2": "z"}, {"a/1": "A", "b/1": "B", "b/2": "B"}), "bm25")
+    >>> search_as(User("u", frozenset({"B"})), "x y", 1, idx, {}), sorted(idx.scored)
+    (['b/1'], [1, 2])
+    """
+    key = (scope_key(user), question)
+    if key in cache:
+        return list(cache[key])
+    rows = np.flatnonzero(np.isin(index.matter, sorted(user.matters)))
+    if not len(rows):
+        return []
+    scores = np.asarray(index.score(question, rows))
+    order = np.argsort(-scores, kind="stable")[:k]
+    found = [index.ids[rows[i]] for i in order]
+    cache[key] = list(found)
+    return found
+
+
 class ScopedCache:
     """Any response cache (``get(question)``/``put(question, response[, sources=...])``, such as
     :class:`aisd.rag.ExactCache` or :class:`aisd.rag.SemanticCache`), one per entitlement scope.

@@ -84,6 +84,30 @@ def _path(brackets: str, point: str | None) -> tuple[str, ...]:
     return path + ((point,) if point else ())
 
 
+def citation_to_id(text: str, default_law: str | None = None) -> str:
+    """The chunk id a citation names: "GDPR Art. 83(5)(a)", "Article 83(5), point (a) GDPR" -> ``gdpr/83/5/a``.
+
+    The article is "Article N" or "Art. N", its paragraphs and points follow in brackets (or as
+    ", point (x)"); the law may come before or after it, under any of its :data:`ALIASES` (any case);
+    ``default_law`` is used when the text names none. Raises :class:`CitationError` (a ``ValueError``)
+    when there is no article or no known law.
+
+    Reference answer of notebook 06, exercise ``ex_citation_to_id``.
+
+    >>> citation_to_id("Art. 6(1), point (c) of the AI Act"), citation_to_id("Art. 50", default_law="aiact")
+    ('aiact/6/1/c', 'aiact/50')
+    """
+    m = re.search(_ART, text, flags=re.IGNORECASE)
+    if not m:
+        raise CitationError(f"no article in {text!r} (expected e.g. 'GDPR Art. 83(5)(a)')")
+    rest = (text[:m.start()] + " " + text[m.end():]).lower()
+    law = next((_ALIAS[a.lower()] for a in sorted(_ALIAS, key=len, reverse=True)
+                if re.search(r"(?<![\w/])" + re.escape(a.lower()) + r"(?![\w/])", rest)), default_law)
+    if law is None:
+        raise CitationError(f"no known law in {text!r}; name one of: {', '.join(l.name for l in LAWS.values())}")
+    return "/".join([law, str(int(m.group(1))), *_path(m.group(2), m.group(3))])
+
+
 def parse_citation(text: str, default_law: str | None = None) -> Citation:
     """Read one citation: "GDPR Art. 83(5)(a)", "Article 83(5), point (a) GDPR", "art 6(1) of the AI Act".
 
@@ -95,15 +119,7 @@ def parse_citation(text: str, default_law: str | None = None) -> Citation:
     >>> parse_citation("Art. 50", default_law="aiact").id
     'aiact/50'
     """
-    m = re.search(_ART, text, flags=re.IGNORECASE)
-    if not m:
-        raise CitationError(f"no article in {text!r} (expected e.g. 'GDPR Art. 83(5)(a)')")
-    rest = (text[:m.start()] + " " + text[m.end():]).lower()
-    law = next((_ALIAS[a.lower()] for a in sorted(_ALIAS, key=len, reverse=True)
-                if re.search(r"(?<![\w/])" + re.escape(a.lower()) + r"(?![\w/])", rest)), default_law)
-    if law is None:
-        raise CitationError(f"no known law in {text!r}; name one of: {', '.join(l.name for l in LAWS.values())}")
-    return Citation(law, int(m.group(1)), _path(m.group(2), m.group(3)))
+    return citation_from_id(citation_to_id(text, default_law))
 
 
 @dataclass(frozen=True)
@@ -230,15 +246,17 @@ def _order(chunk_id: str) -> tuple:
     return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in chunk_id.split("/")[1:])
 
 
-def expand_with_references(ranked: list[str], texts: dict[str, str], k_extra: int = 3) -> list[str]:
+def expand_with_references(ranked: list[str], texts: dict[str, str], k_extra: int = 3,
+                           index: ChunkIds | None = None) -> list[str]:
     """``ranked`` followed by up to ``k_extra`` chunks the retrieved chunks refer to (in order, no repeats):
-    what cross-reference resolution adds to a retrieved context.
+    what cross-reference resolution adds to a retrieved context. Pass ``index`` (a :class:`ChunkIds` of
+    ``texts``) when expanding many rankings.
 
     >>> texts = {"gdpr/8/1": "Where point (a) of Article 6(1) applies", "gdpr/6/1/a": "consent"}
     >>> expand_with_references(["gdpr/8/1"], texts)
     ['gdpr/8/1', 'gdpr/6/1/a']
     """
-    ids, out, extra = ChunkIds(texts), list(ranked), 0
+    ids, out, extra = index or ChunkIds(texts), list(ranked), 0
     for cid in ranked:
         c = citation_from_id(cid)
         for ref in find_references(texts.get(cid, ""), c.law, c.article):

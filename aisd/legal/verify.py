@@ -148,9 +148,38 @@ class Verification:
         return " ".join(c.sentence for c in self.checks if c.ok)
 
 
-def verify_answer(answer: str, retrieved: dict[str, str], require_citation: bool = True,
-                  default_law: str | None = None) -> Verification:
-    """Check an answer against the chunks retrieved for it (``{id: text}``); see the module docstring.
+def sentence_problems(sentence: str, retrieved: dict[str, str]) -> list[str]:
+    """What is wrong with one sentence of an answer, given the chunks retrieved for it (``[]``: supported).
+
+    It must cite (in square brackets) at least one provision, every cited provision must have been
+    retrieved (itself, or the paragraph that holds a cited point: :func:`covering`), and every quoted span
+    must occur verbatim (:func:`normalise`) in the text of one chunk the sentence cites. One problem per
+    cited provision not retrieved, one for a sentence citing nothing, one per quote not found.
+
+    Reference answer of notebook 06, exercise ``ex_sentence_problems``.
+
+    >>> sentence_problems('Notify "within 72 hours" [gdpr/33/1].', {"gdpr/33/1": "not later than 72 hours"})
+    ['quote not in the cited text: "within 72 hours"']
+    """
+    cited = cited_ids(sentence)
+    problems, holders = [], []
+    for cid in cited:
+        holder = covering(cid, list(retrieved))
+        if holder is None:
+            problems.append(f"cites {cid}, which was not retrieved")
+        else:
+            holders.append(holder)
+    if not cited:
+        problems.append("no citation")
+    for quote in (a or b for a, b in _QUOTE.findall(sentence)):
+        if not any(normalise(quote) in normalise(retrieved[h]) for h in holders):
+            problems.append(f'quote not in the cited text: "{quote}"')
+    return problems
+
+
+def verify_answer(answer: str, retrieved: dict[str, str], require_citation: bool = True) -> Verification:
+    """Check an answer against the chunks retrieved for it (``{id: text}``), sentence by sentence with
+    :func:`sentence_problems`; see the module docstring.
 
     >>> verify_answer("Fines are high.", {"gdpr/83/5": "..."}).problems
     ['no citation']
@@ -161,21 +190,8 @@ def verify_answer(answer: str, retrieved: dict[str, str], require_citation: bool
     for sentence in sentences(answer):
         if not re.search(r"\w", _BRACKET.sub("", sentence)):
             continue                                   # a bare citation line states nothing
-        cited = cited_ids(sentence, default_law)
-        quotes = [a or b for a, b in _QUOTE.findall(sentence)]
-        check = SentenceCheck(sentence, cited, quotes)
-        holders = []
-        for cid in cited:
-            holder = covering(cid, list(retrieved))
-            if holder is None:
-                check.problems.append(f"cites {cid}, which was not retrieved")
-            else:
-                holders.append(holder)
-        if not cited and require_citation:
-            check.problems.append("no citation")
-        for quote in quotes:
-            if not any(normalise(quote) in normalise(retrieved[h]) for h in holders):
-                check.problems.append(f'quote not in the cited text: "{quote}"')
+        check = SentenceCheck(sentence, cited_ids(sentence), [a or b for a, b in _QUOTE.findall(sentence)])
+        check.problems = [p for p in sentence_problems(sentence, retrieved) if require_citation or p != "no citation"]
         checks.append(check)
     return Verification(checks)
 

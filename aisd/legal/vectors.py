@@ -1,0 +1,94 @@
+"""Precomputed embeddings of the legal corpus's chunks, so notebook 06 does not embed 2,387 chunks at run time.
+
+Embedding the corpus with the bundled MiniLM takes about two minutes on two busy cores (measured: 110 s
+for 2,387 chunks at load average 4, with the embedding cache off), over the notebook's budget. So
+``python -m aisd.legal.vectors`` embeds every chunk once (as :class:`aisd.retrieval.Retriever` indexes it:
+``title + "\\n" + text``) and writes ``datasets/eu_law_qa/chunk_vectors.npz``: float16 vectors (1.8 MB)
+with the embedding cache's key of each text (sha256 of the model id and the text). :func:`embed` then
+answers from the file for every text whose key it holds (renormalised to unit length) and embeds the
+rest (the questions) with :func:`aisd.runtime.embeddings.embed`; a changed chunk or another model has
+another key, so a stale file can never be used for it.
+
+>>> v = embed(list(chunk_texts().values())[:3])        # from the file: no model call
+>>> v.shape, round(float(v[0] @ v[0]), 3)
+((3, 384), 1.0)
+"""
+from __future__ import annotations
+
+import functools
+import sys
+from pathlib import Path
+
+import numpy as np
+
+from ..runtime import embeddings
+from .data import FOLDER
+
+VECTORS = FOLDER / "chunk_vectors.npz"
+
+
+def chunk_texts(folder: str | Path = FOLDER) -> dict[str, str]:
+    """``{chunk id: title + "\\n" + text}``: what the course's retrievers index for each chunk.
+
+    >>> len(chunk_texts())
+    2387
+    """
+    from ..datasets import load_beir
+
+    return load_beir(folder, "dev").doc_texts()
+
+
+def write(path: str | Path = VECTORS) -> int:
+    """Embed every chunk and write the vectors with their keys; returns how many.
+
+    >>> write("/tmp/chunk_vectors.npz")           # doctest: +SKIP
+    2387
+    """
+    texts = list(chunk_texts().values())
+    vectors = embeddings.embed(texts, batch_size=16)
+    keys = np.array([embeddings._key(t) for t in texts])
+    np.savez_compressed(path, vectors=vectors.astype(np.float16), keys=keys)
+    _stored.cache_clear()
+    return len(texts)
+
+
+@functools.lru_cache(maxsize=1)
+def _stored(path: str = str(VECTORS)) -> dict[str, np.ndarray]:
+    if not Path(path).is_file():
+        return {}
+    with np.load(path) as f:
+        vectors = f["vectors"].astype(np.float32)
+        keys = f["keys"].tolist()
+    vectors /= np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
+    return dict(zip(keys, vectors))
+
+
+def embed(texts, batch_size: int = 16) -> np.ndarray:
+    """Unit vectors for ``texts``, from the precomputed file where it holds them, else from the model.
+
+    >>> embed([]).shape
+    (0, 384)
+    """
+    texts = [texts] if isinstance(texts, str) else list(texts)
+    stored = _stored()
+    keys = [embeddings._key(t) for t in texts]
+    missing = [t for t, k in zip(texts, keys) if k not in stored]
+    fresh = dict(zip(missing, embeddings.embed(missing, batch_size=batch_size))) if missing else {}
+    if not texts:
+        return np.zeros((0, embeddings.DIMENSIONS), dtype=np.float32)
+    return np.stack([stored[k] if k in stored else fresh[t] for t, k in zip(texts, keys)]).astype(np.float32)
+
+
+def coverage() -> float:
+    """Share of the corpus's chunks the file holds (1.0 when it is current).
+
+    >>> coverage()
+    1.0
+    """
+    stored = _stored()
+    texts = list(chunk_texts().values())
+    return sum(embeddings._key(t) in stored for t in texts) / len(texts)
+
+
+if __name__ == "__main__":
+    print(f"wrote {write()} chunk vectors to {VECTORS}", file=sys.stderr)
