@@ -25,6 +25,9 @@ $(STAMP): binder/requirements.txt binder/requirements-nodeps.txt pyproject.toml
 	$(BIN)/pip install --disable-pip-version-check -q --no-deps -r binder/requirements-nodeps.txt
 	$(BIN)/pip install --disable-pip-version-check -q --no-deps --no-build-isolation -e .
 	$(BIN)/python -m aisd.legal.data fetch
+	@if [ "$$(uname)" = Linux ] && ! locale -a 2>/dev/null | grep -qiE '^en_US\.utf-?8$$'; then \
+	  echo "Notebook 05 needs the en_US.UTF-8 locale (for hatesonar's model). Add it once, as root:"; \
+	  echo "    localedef -i en_US -f UTF-8 en_US.UTF-8   (or: apt-get install locales && locale-gen en_US.UTF-8)"; fi
 	$(BIN)/python -m aisd.runtime.setup_check
 	touch $(STAMP)
 
