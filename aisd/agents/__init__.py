@@ -8,6 +8,7 @@
 - ``guards``      ``Budget``, ``should_stop(calls, tokens_used, elapsed_s, budget)``: budgets and loops
 - ``trace``       ``Trace``, ``traces_table``, ``task_success``, ``cost_per_task``: what a run did and cost
 - ``loop``        ``Agent(registry).run(task, strategy="react"|"plan")``: the loop over the openai client
+- ``policies``    ``evidence_policy(task)`` and others: scripted policies that drive the same loop without a model
 - ``tasks``       ``load_tasks()``: the labelled research tasks of ``datasets/research_tasks``
 
 >>> from aisd import agents
@@ -17,6 +18,7 @@
 from .calculator import CalculatorError, calculate
 from .guards import Budget, repeats, should_stop
 from .loop import FINAL, Agent, approve_all, ask_person
+from .policies import evidence_policy, repeating_policy, script_policy
 from .research import ResearchTools
 from .sandbox import SandboxResult, network_isolation, run_python
 from .schema import SchemaError, json_schema_of
@@ -27,4 +29,4 @@ from .trace import Trace, cost_per_task, is_abstention, normalise, task_success,
 __all__ = ["CalculatorError", "calculate", "Budget", "repeats", "should_stop", "FINAL", "Agent", "approve_all",
            "ask_person", "ResearchTools", "SandboxResult", "network_isolation", "run_python", "SchemaError",
            "json_schema_of", "load_tasks", "Tool", "ToolCall", "ToolCallError", "ToolRegistry", "parse_tool_call",
-           "Trace", "cost_per_task", "is_abstention", "normalise", "task_success", "traces_table"]
+           "Trace", "cost_per_task", "evidence_policy", "repeating_policy", "script_policy", "is_abstention", "normalise", "task_success", "traces_table"]

@@ -53,6 +53,7 @@ COUNTERS = ("llm_calls", "repairs", "invalid_calls", "tool_errors", "loops_detec
             "approvals_denied", "runtime_retries")
 
 Approver = Callable[[ToolCall], bool]
+Policy = Callable[[str, list], ToolCall]          # (task, [(ToolCall, observation), ...]) -> the next call
 
 
 def approve_all(call: ToolCall) -> bool:
@@ -76,30 +77,38 @@ class Agent:
     ``client``/``model`` default to :func:`aisd.runtime.llm.client` and its model; ``max_tokens`` bounds
     each answer; ``approver`` decides on risky tools; ``first_tool`` (e.g. ``"search"``) forces the
     first step's tool (a retrieval-first policy; the model still writes the arguments).
+
+    ``policy`` replaces the model in the ReAct loop: ``policy(task, history)`` gets the task text and the
+    ``[(ToolCall, observation), ...]`` so far and returns the next :class:`ToolCall` (``final_answer`` to
+    finish). Everything else stays the same (checks, budgets, loop guard, approvals, trace), and no LLM is
+    called: a scripted or oracle policy shows what the loop and tools do when the choices are right.
     """
 
     def __init__(self, registry: ToolRegistry, *, client: openai.OpenAI | None = None, model: str | None = None,
                  budget: Budget = Budget(), approver: Approver | None = None, system: str = SYSTEM,
                  max_tokens: int = 120, temperature: float = 0.0, max_repairs: int = 1,
-                 first_tool: str | None = None):
+                 first_tool: str | None = None, policy: Policy | None = None):
         if FINAL in registry:
             raise ValueError(f"{FINAL!r} is the agent's own tool: rename yours")
         self.registry, self.budget, self.approver, self.system = registry, budget, approver, system
-        self.client = client or llm.client()
-        self.model = model or llm.model_name()
+        self.client = client or (None if policy is not None else llm.client())
+        self.model = model or ("policy" if policy is not None else llm.model_name())
         self.max_tokens, self.temperature, self.max_repairs = max_tokens, temperature, max_repairs
         self.schemas = {**registry.schemas(), FINAL: FINAL_SPEC["parameters"]}
         if first_tool is not None and first_tool not in registry:
             raise ValueError(f"first_tool {first_tool!r} is not in the registry ({sorted(registry.tools)})")
         self.first_tool = first_tool
+        self.policy = policy
 
     # ---------------------------------------------------------------------------------------------
     def run(self, task: str, task_id: str = "task", strategy: str = "react") -> Trace:
         """Work on ``task`` until a final answer or a budget stops it; returns the :class:`Trace`."""
         if strategy not in ("react", "plan"):
             raise ValueError(f"strategy must be 'react' or 'plan', not {strategy!r}")
+        if self.policy is not None and strategy != "react":
+            raise ValueError("a policy drives the step-by-step (react) loop only")
         trace = Trace(task_id=task_id, task=task, model=self.model, counters={c: 0 for c in COUNTERS})
-        self._started, self._tokens, self._calls = time.perf_counter(), 0, []
+        self._started, self._tokens, self._calls, self._history = time.perf_counter(), 0, [], []
         retried_before = sum(v for k, v in toolcalls.stats.items() if k.endswith("_retried"))
         messages = [{"role": "system", "content": self.system}, {"role": "user", "content": task}]
         try:
@@ -162,10 +171,19 @@ class Agent:
             step += 1
             choice = ({"type": "function", "function": {"name": self.first_tool}}
                       if self.first_tool and not self._calls and step == 1 else "required")
-            reply, prompt, completion, latency = self._ask(trace, messages, tools=tools, tool_choice=choice)
-            if reply is None:
-                return
-            message = reply.choices[0].message
+            if self.policy is not None:
+                started = time.perf_counter()
+                message = self.policy(trace.task, list(self._history))
+                if isinstance(message, ToolCall):
+                    message = {"tool": message.name, "arguments": message.arguments}
+                if isinstance(message, dict) and "tool" in message:
+                    message = json.dumps(message)
+                prompt, completion, latency = 0, 0, time.perf_counter() - started
+            else:
+                reply, prompt, completion, latency = self._ask(trace, messages, tools=tools, tool_choice=choice)
+                if reply is None:
+                    return
+                message = reply.choices[0].message
             try:
                 call = parse_tool_call(message, self.schemas)
             except ToolCallError as exc:
@@ -177,7 +195,7 @@ class Agent:
                     return
                 repairs += 1
                 trace.counters["repairs"] += 1
-                messages.append({"role": "assistant", "content": message.content or ""})
+                messages.append({"role": "assistant", "content": getattr(message, "content", message) or ""})
                 messages.append({"role": "user", "content": f"That was not a valid tool call: {exc}. Call one tool, "
                                  f"with arguments that fit its schema."})
                 continue
@@ -191,6 +209,7 @@ class Agent:
                       prompt_tokens=prompt, completion_tokens=completion,
                       latency_s=latency + time.perf_counter() - started)
             self._calls.append(call)
+            self._history.append((call, observation))
             call_id = call.id or f"call_{uuid.uuid4().hex[:12]}"
             messages.append({"role": "assistant", "content": None, "tool_calls": [{"id": call_id, "type": "function",
                              "function": {"name": call.name, "arguments": json.dumps(call.arguments)}}]})

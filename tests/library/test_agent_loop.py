@@ -136,3 +136,44 @@ def test_a_research_run_leaves_a_complete_trace(home):
     table = traces_table(traces)
     assert list(table.columns) == COLUMNS and len(table) == sum(len(t.steps) for t in traces)
     assert table.iloc[0]["tool"] == "search", "the react run was told to search first"
+
+
+# --- a scripted policy drives the same loop without a model (no server needed) ---------------------------------
+from aisd.agents import ToolCall  # noqa: E402
+from aisd.agents.policies import evidence_policy, repeating_policy, script_policy  # noqa: E402
+
+
+def test_a_policy_drives_the_loop_without_a_model():
+    registry, ran = counting_registry()
+    trace = Agent(registry, policy=script_policy([ToolCall("ping", {})]), budget=Budget(max_steps=3)).run("Up?")
+    assert ran["ping"] == 1 and [s.kind for s in trace.steps] == ["tool", "final"]
+    assert trace.stop_reason == "answered" and trace.counters["llm_calls"] == 0 and trace.tokens() == 0
+
+
+def test_a_policy_stuck_on_one_call_is_stopped_by_the_loop_guard():
+    registry, ran = counting_registry()
+    trace = Agent(registry, policy=repeating_policy(ToolCall("ping", {})), budget=Budget(max_steps=8)).run("Up?")
+    assert ran["ping"] == 1 and trace.stop_reason == "loop" and trace.counters["loops_detected"] == 2
+
+
+def test_a_policy_meets_the_same_checks_and_gate():
+    registry, ran = counting_registry()
+    bad = Agent(registry, policy=script_policy([ToolCall("nope", {})]), budget=Budget(max_steps=3),
+                max_repairs=0).run("x")
+    assert bad.stop_reason == "invalid calls" and bad.counters["invalid_calls"] == 1
+    gated = Agent(registry, policy=script_policy([ToolCall("wipe", {"folder": "/data"})]),
+                  budget=Budget(max_steps=3)).run("x")
+    assert ran["wipe"] == 0 and gated.counters["approvals_denied"] == 1
+    cut = Agent(registry, policy=script_policy([ToolCall("ping", {})]), budget=Budget(max_steps=1)).run("x")
+    assert cut.stop_reason == "steps" and cut.answer is None
+    with pytest.raises(ValueError):
+        Agent(registry, policy=script_policy([])).run("x", strategy="plan")
+
+
+def test_the_evidence_policy_solves_most_tasks_through_the_real_tools():
+    tools = ResearchTools.from_collection(paths.DATASETS / "pydoc_qa")
+    tasks = load_tasks()
+    solved = [t.solved_by(Agent(tools.registry(), policy=evidence_policy(t), budget=Budget(max_steps=12))
+                          .run(t.question, t.id).answer) for t in tasks]
+    unanswerable = [s for s, t in zip(solved, tasks) if not t.answerable]
+    assert all(unanswerable) and 0.7 <= sum(solved) / len(solved) < 1.0, sum(solved)
