@@ -72,3 +72,24 @@ def power_two_proportions(p1: float, p2: float, n_per_arm: float, alpha: float =
     z_alpha = norm.ppf(1 - alpha / 2)
     spread = math.sqrt(p1 * (1 - p1) + p2 * (1 - p2))
     return float(norm.cdf((math.sqrt(n_per_arm) * abs(p2 - p1) - z_alpha * math.sqrt(2 * p * (1 - p))) / spread))
+
+
+def min_detectable_lift(baseline_ctr: float, daily_users: float, traffic_share: float, max_days: float,
+                        lifts, alpha: float = 0.05, power: float = 0.8):
+    """The smallest relative lift of ``lifts`` an A/B test can detect within ``max_days``: each day
+    ``daily_users * traffic_share`` new users enter the test, split evenly between the two arms, and
+    each arm needs :func:`sample_size_per_arm` users; ``None`` when no lift of the list fits.
+
+    Reference answer of notebook 09, exercise ``ex_min_detectable_lift``.
+
+    >>> min_detectable_lift(0.05, daily_users=10_000_000, traffic_share=0.1, max_days=14, lifts=[0.005, 0.01, 0.05])
+    0.01
+    """
+    if daily_users <= 0 or not 0 < traffic_share <= 1 or max_days <= 0:
+        raise AisdError("need daily_users > 0, 0 < traffic_share <= 1 and max_days > 0")
+    per_day = daily_users * traffic_share
+    for lift in sorted(lifts):
+        days = 2 * sample_size_per_arm(baseline_ctr, lift, alpha, power, relative=True) / per_day
+        if days <= max_days:
+            return lift
+    return None

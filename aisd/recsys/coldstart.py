@@ -21,14 +21,17 @@ no score; content does not need interactions. Two experiments on entities held o
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
+import scipy.sparse as sp
 
 from ..errors import AisdError
 from . import als as mf
 from .baselines import item_knn_scores, item_popularity, item_similarity, top_k
 from .candidates import user_profiles
-from .data import MovieLens, interaction_matrix
+from .data import MovieLens, interaction_matrix, load_movielens
 from .features import ALS_SETTINGS
 from .metrics import evaluate_lists
 
@@ -67,6 +70,8 @@ def content_to_factors(embeddings: np.ndarray, item_factors: np.ndarray, warm_it
                        alpha: float = 1.0) -> np.ndarray:
     """Item vectors for every item predicted from its content: a ridge regression from the
     embedding to the ALS factors, fitted on ``warm_items`` only. A new item gets a vector on day one.
+
+    Reference answer of notebook 09, exercise ``ex_content_to_factors``.
 
     >>> emb = np.eye(4, dtype="float32"); factors = np.array([[1, 0], [2, 0], [0, 1], [0, 0]], "float32")
     >>> content_to_factors(emb, factors, warm_items=np.array([0, 1, 2]), alpha=1e-6).round(2)[:3].tolist()
@@ -118,8 +123,61 @@ def _table(results: dict[str, dict[int, list[int]]], truth: dict, k: int, popula
     return pd.DataFrame(rows).T
 
 
+@dataclass
+class ColdItems:
+    """New items held out entirely (:func:`cold_items`): the models know nothing of them."""
+    cold: np.ndarray                    # the held-out item ids, sorted
+    warm_items: np.ndarray              # every other item
+    warm: sp.csr_matrix                 # users x items, the cold items' columns empty
+    model: mf.ALSModel                  # ALS fitted on ``warm``
+    users: np.ndarray                   # the users who rated a cold item (the ones scored)
+    truth: dict[int, set[int]]          # user -> the cold items they rated
+
+
+def cold_items(ml: MovieLens, fraction: float = 0.1, seed: int = 0) -> ColdItems:
+    """Hold out a ``fraction`` of the items (:func:`hold_out_items`) with all their interactions and
+    fit ALS on the rest.
+
+    >>> setup = cold_items(load_movielens(), seed=0)                                    # doctest: +SKIP
+    >>> len(setup.cold), len(setup.users)                                                # doctest: +SKIP
+    (135, 925)
+    """
+    cold = hold_out_items(ml.ratings, fraction, seed=seed)
+    is_cold = ml.ratings["item"].isin(cold)
+    warm = interaction_matrix(ml.ratings[~is_cold], ml.n_users, ml.n_items)
+    truth = {int(u): set(g.tolist()) for u, g in ml.ratings[is_cold].groupby("user")["item"]}
+    return ColdItems(cold, np.setdiff1d(np.arange(ml.n_items), cold), warm, mf.fit_als(warm, **ALS_SETTINGS),
+                     np.array(sorted(truth)), truth)
+
+
+def rank_cold(setup: ColdItems, scores: np.ndarray, k: int = 10) -> dict[int, list[int]]:
+    """Each scored user's top-``k`` cold items by ``scores`` (users of ``setup`` x its cold items).
+
+    >>> import scipy.sparse as sp
+    >>> s = ColdItems(np.array([5, 7]), np.array([0]), sp.csr_matrix((1, 8)), None, np.array([3]), {3: {7}})
+    >>> rank_cold(s, np.array([[0.1, 0.9]]), k=1)
+    {3: [7]}
+    """
+    scores = np.asarray(scores)
+    if scores.shape != (len(setup.users), len(setup.cold)):
+        raise AisdError(f"scores need shape (users, cold items) = {(len(setup.users), len(setup.cold))}; "
+                        f"got {scores.shape}")
+    return _lists(setup.users, setup.cold[top_k(scores, None, min(k, len(setup.cold)))])
+
+
+def cold_item_lists(setup: ColdItems, item_vectors: np.ndarray, k: int = 10) -> dict[int, list[int]]:
+    """Top-``k`` cold items per user ranked by ALS with the given item vectors (e.g. predicted from
+    content by :func:`content_to_factors`): ``user vector . item vector``.
+    """
+    item_vectors = np.asarray(item_vectors, dtype=np.float32)
+    if item_vectors.shape != setup.model.item_factors.shape:
+        raise AisdError(f"item vectors need shape {setup.model.item_factors.shape} (one ALS-sized vector per item); "
+                        f"got {item_vectors.shape}")
+    return rank_cold(setup, setup.model.user_factors[setup.users] @ item_vectors[setup.cold].T, k)
+
+
 def cold_item_experiment(ml: MovieLens, embeddings: np.ndarray, fraction: float = 0.1, k: int = 10,
-                         seed: int = 0) -> pd.DataFrame:
+                         seed: int = 0, setup: ColdItems | None = None) -> pd.DataFrame:
     """recall@k, NDCG@k, ... of ranking the held-out items for the users who rated them (one row per
     approach); only held-out items are ranked, so popularity among warm items cannot help. Novelty
     and ARP use the items' popularity in the whole data set (the warm log has none for them).
@@ -128,30 +186,21 @@ def cold_item_experiment(ml: MovieLens, embeddings: np.ndarray, fraction: float 
     >>> table["recall@10"].round(3).to_dict()                                           # doctest: +SKIP
     {'random': 0.069, 'content similarity': 0.19, 'ALS, item vectors from content': 0.354, ...}
     """
-    cold = hold_out_items(ml.ratings, fraction, seed=seed)
-    is_cold = ml.ratings["item"].isin(cold)
-    warm = interaction_matrix(ml.ratings[~is_cold], ml.n_users, ml.n_items)
-    truth = {int(u): set(g.tolist()) for u, g in ml.ratings[is_cold].groupby("user")["item"]}
-    users = np.array(sorted(truth))
-    model = mf.fit_als(warm, **ALS_SETTINGS)
-    warm_items = np.setdiff1d(np.arange(ml.n_items), cold)
-    predicted = content_to_factors(embeddings, model.item_factors, warm_items)
-    n = min(k, len(cold))
-
-    def rank(scores: np.ndarray) -> dict[int, list[int]]:                    # scores: users x cold items
-        return _lists(users, cold[top_k(scores, None, n)])
-
-    profiles = user_profiles(warm[users], embeddings)
+    s = setup or cold_items(ml, fraction, seed)
+    predicted = content_to_factors(embeddings, s.model.item_factors, s.warm_items)
+    is_cold = ml.ratings["item"].isin(s.cold)
+    n = min(k, len(s.cold))
+    profiles = user_profiles(s.warm[s.users], embeddings)
     rng = np.random.default_rng(seed)
     future = np.bincount(ml.ratings.loc[is_cold, "item"], minlength=ml.n_items).astype(float)
     results = {
-        "random": rank(rng.random((len(users), len(cold)))),
-        "content similarity": rank(profiles @ embeddings[cold].T),
-        "ALS, item vectors from content": rank(model.user_factors[users] @ predicted[cold].T),
-        "popularity after launch (not known on day one)": rank(np.tile(future[cold], (len(users), 1))),
+        "random": rank_cold(s, rng.random((len(s.users), len(s.cold))), n),
+        "content similarity": rank_cold(s, profiles @ embeddings[s.cold].T, n),
+        "ALS, item vectors from content": cold_item_lists(s, predicted, n),
+        "popularity after launch (not known on day one)": rank_cold(s, np.tile(future[s.cold], (len(s.users), 1)), n),
     }
     everyone = np.bincount(ml.ratings["item"], minlength=ml.n_items).astype(float)   # novelty/ARP of cold items
-    return _table(results, truth, n, everyone, ml.n_users)
+    return _table(results, s.truth, n, everyone, ml.n_users)
 
 
 def cold_user_experiment(ml: MovieLens, embeddings: np.ndarray, n_given: int = 5, fraction: float = 0.1,

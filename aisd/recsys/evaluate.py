@@ -23,7 +23,7 @@ from .baselines import item_knn_scores, most_popular, top_k
 from .data import MovieLens
 from .features import pair_features
 from .metrics import evaluate_lists, per_user_scores
-from .pipeline import candidate_pool, latency_per_request, run_two_stage
+from .pipeline import TwoStageResult, candidate_pool, latency_per_request, run_two_stage
 from .ranker import rank_lists, score_pairs
 from .split import Split
 from .threads import one_thread
@@ -43,6 +43,7 @@ class HeldOut:
     recommendations: dict[str, dict[int, list[int]]]     # approach -> user -> top-k items
     candidate_recall: dict[str, float]                   # of the two-stage pool, on val and test
     two_stage_seconds: dict[str, float]                  # per step of the two-stage fit
+    two_stage: TwoStageResult | None = None              # its ranker and fitted stage one (for sweeps)
 
 
 def held_out_table(ml: MovieLens, split: Split, embeddings: np.ndarray, k: int = 10, latency_users: int = 100,
@@ -95,4 +96,4 @@ def held_out_table(ml: MovieLens, split: Split, embeddings: np.ndarray, k: int =
         return rank_lists(pairs, score_pairs(ranker, pair_features(state, pairs)), k)
 
     record("two-stage (ANN + popular + content -> GBT)", result.recommendations, two_stage_s, serve_two_stage)
-    return HeldOut(pd.DataFrame(rows).T, per_user, lists_of, result.candidate_recall, result.seconds)
+    return HeldOut(pd.DataFrame(rows).T, per_user, lists_of, result.candidate_recall, result.seconds, result)

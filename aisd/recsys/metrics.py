@@ -34,6 +34,8 @@ def recall_at_k(recommended: Sequence[Hashable], relevant: Iterable[Hashable], k
 def ndcg_at_k(recommended: Sequence[Hashable], relevant: Iterable[Hashable], k: int) -> float:
     """NDCG@k with gain 1 for a held-out item, 0 otherwise (log2 discount, ideal = all hits first).
 
+    Reference answer of notebook 09, exercise ``ex_ndcg_at_k``.
+
     >>> round(ndcg_at_k([4, 2, 8], {2}, k=3), 4)     # one hit at rank 2: 1 / log2(3)
     0.6309
     """
