@@ -3,8 +3,9 @@
 - ranking quality over all thresholds: :func:`roc_auc`, :func:`average_precision` (PR-AUC);
 - at an operating point: :func:`alert_precision_at_k` (an analyst team reviews ``k`` alerts a day),
   :func:`daily_alert_precision`, :func:`recall_at_fpr` (how many positives at a tolerated false-alarm rate);
-- money: :func:`expected_cost` of a threshold and :func:`cost_optimal_threshold`, with
+- money: :func:`expected_cost` of a threshold and :func:`choose_cost_threshold`, with
   :class:`Costs`; :func:`decision_bands` (allow / step-up / decline);
+- capacity: :func:`threshold_for_alert_budget` (a threshold that yields a daily alert budget);
 - trust in a number: :func:`calibration_curve`, :func:`bootstrap_ci`;
 - drift: :func:`psi`, the population stability index between two samples.
 
@@ -158,6 +159,8 @@ def psi(expected, actual, n_bins: int = 10, floor: float = 1e-4) -> float:
     sample per bin (floored at ``floor`` so an empty bin does not give infinity). Common reading: below 0.1
     stable, 0.1-0.25 a moderate shift worth a look, above 0.25 a major shift.
 
+    Reference answer of notebook 04, exercise ``ex_psi``.
+
     >>> psi([1, 2, 3, 4] * 25, [1, 2, 3, 4] * 25)
     0.0
     >>> round(psi([0] * 50 + [1] * 50, [0] * 20 + [1] * 80, n_bins=2), 4)
@@ -256,28 +259,73 @@ def expected_cost(y_true, scores, threshold: float, costs: Costs = Costs(), amou
     return float(missed + flagged.sum() * costs.per_alert + (flagged & (y == 0)).sum() * costs.per_false_decline)
 
 
-def cost_optimal_threshold(y_true, scores, costs: Costs = Costs(), amounts=None) -> tuple[float, float]:
-    """``(threshold, cost)`` of the cheapest threshold on these examples (``inf``: flag nothing).
+def choose_cost_threshold(y_true, scores, amounts, costs: Costs = Costs()) -> float:
+    """The threshold with the lowest total cost on these examples, flagging every score >= it.
 
-    Tries every distinct score; among equal costs it keeps the highest threshold (fewest alerts).
-    Choose it on a validation window, then report its cost on later, held-out days.
+    A missed fraud costs its amount (``costs.fraud_loss`` each when ``amounts`` is None), every flagged
+    transaction an analyst's ``costs.per_alert``, every flagged genuine one ``costs.per_false_decline``.
+    Candidates: every distinct score, and ``inf`` (flag nothing); among equal costs the highest threshold
+    (fewest alerts). Choose it on a validation window, then report its cost on later, held-out days.
 
-    >>> cost_optimal_threshold([1, 0, 1, 0], [0.9, 0.8, 0.2, 0.1], costs=Costs(100, 5, 10))
-    (0.2, 25.0)
+    Reference answer of notebook 04, exercise ``ex_choose_cost_threshold``.
+
+    >>> choose_cost_threshold([1, 0, 1, 0], [0.9, 0.8, 0.2, 0.1], [100, 50, 100, 50], Costs(0, 5, 10))
+    0.2
+    >>> choose_cost_threshold([1, 0, 0], [0.9, 0.8, 0.7], [3, 50, 50], Costs(0, 5, 10))  # a 3-euro fraud: let it go
+    inf
     """
     y, s = _labels_scores(y_true, scores)
     loss = _loss_per_fraud(y, costs, amounts)
+    if not len(s):
+        return float("inf")
     order = np.argsort(-s, kind="stable")
     s_sorted, y_sorted, loss_sorted = s[order], y[order], loss[order]
-    last_of_each = np.r_[np.nonzero(np.diff(s_sorted))[0], len(s) - 1] if len(s) else np.array([], dtype=int)
+    last_of_each = np.r_[np.nonzero(np.diff(s_sorted))[0], len(s) - 1]
     flagged = last_of_each + 1
-    caught = np.cumsum(loss_sorted)[last_of_each] if len(s) else np.array([])
-    false_alarms = flagged - np.cumsum(y_sorted)[last_of_each] if len(s) else np.array([])
+    caught = np.cumsum(loss_sorted)[last_of_each]
+    false_alarms = flagged - np.cumsum(y_sorted)[last_of_each]
     cost = loss.sum() - caught + flagged * costs.per_alert + false_alarms * costs.per_false_decline
     thresholds = np.r_[np.inf, s_sorted[last_of_each]]
     cost = np.r_[loss.sum(), cost]
     best = int(np.argmin(cost))                       # first minimum: the highest threshold among ties
-    return float(thresholds[best]), float(cost[best])
+    return float(thresholds[best])
+
+
+def cost_optimal_threshold(y_true, scores, costs: Costs = Costs(), amounts=None) -> tuple[float, float]:
+    """``(threshold, cost)`` of the cheapest threshold on these examples (``inf``: flag nothing); see
+    :func:`choose_cost_threshold`.
+
+    >>> cost_optimal_threshold([1, 0, 1, 0], [0.9, 0.8, 0.2, 0.1], costs=Costs(100, 5, 10))
+    (0.2, 25.0)
+    """
+    threshold = choose_cost_threshold(y_true, scores, amounts, costs)
+    return threshold, expected_cost(y_true, scores, threshold, costs, amounts)
+
+
+def threshold_for_alert_budget(scores, days, alerts_per_day: float) -> float:
+    """The lowest threshold whose alerts (scores >= it) average at most ``alerts_per_day`` over the days given.
+
+    A real-time system cannot sort a day before it ends: it needs a threshold, set on past days, that
+    yields about the budget. Candidates: every distinct score, and ``inf`` (no alert) when even the
+    highest score would flag too many.
+
+    Reference answer of notebook 04, exercise ``ex_threshold_for_alert_budget``.
+
+    >>> threshold_for_alert_budget([0.9, 0.8, 0.7, 0.6, 0.5, 0.4], days=[0, 0, 0, 1, 1, 1], alerts_per_day=1.5)
+    0.7
+    """
+    s, days = np.asarray(scores, dtype=float), np.asarray(days)
+    if s.ndim != 1 or days.shape != s.shape or not len(s):
+        raise AisdError(f"scores and days must be two non-empty 1-D sequences of the same length, got {s.shape} and {days.shape}")
+    if np.isnan(s).any():
+        raise AisdError("scores contain NaN: score every example")
+    if not alerts_per_day >= 0:
+        raise AisdError(f"alerts_per_day must be >= 0, got {alerts_per_day!r}")
+    allowed = alerts_per_day * len(np.unique(days))
+    s_sorted = np.sort(s)[::-1]
+    last_of_each = np.r_[np.nonzero(np.diff(s_sorted))[0], len(s) - 1]
+    fits = (last_of_each + 1) <= allowed + 1e-9
+    return float(s_sorted[last_of_each][fits][-1]) if fits.any() else float("inf")
 
 
 def decision_bands(scores, step_up_at: float, decline_at: float) -> np.ndarray:

@@ -98,6 +98,39 @@ def _cents(amount) -> np.ndarray:
     return np.round(np.asarray(amount, dtype=np.float64) * 100).astype(np.int64)
 
 
+def terminal_risk(tx: pd.DataFrame, window_days: int) -> pd.Series:
+    """Each transaction's terminal risk: the fraud rate among the labels of its terminal that became known
+    in the ``window_days`` days before it (``time - window <= label_time < time``); 0.0 when none did.
+
+    A label is known at its ``label_time``, not at its transaction's time: a fraud paid yesterday at this
+    terminal is not yet disputed, so it cannot count. Rows may come in any order; the result has ``tx``'s index.
+
+    Reference answer of notebook 04, exercise ``ex_terminal_risk``.
+
+    >>> tx = pd.DataFrame({"time": [0, 10 * DAY, 12 * DAY], "terminal_id": [3, 3, 3], "is_fraud": [1, 0, 0],
+    ...                    "label_time": [7 * DAY, 17 * DAY, 19 * DAY]})
+    >>> terminal_risk(tx, window_days=3).tolist()      # the fraud of day 0 is known on day 7: seen on day 10 only
+    [0.0, 1.0, 0.0]
+    """
+    missing = [c for c in ("time", "terminal_id", "is_fraud", "label_time") if c not in tx.columns]
+    if missing:
+        raise AisdError(f"terminal_risk: the transactions lack the columns {missing}")
+    window_days = _checked_windows((window_days,))[0]
+    terminal = tx["terminal_id"].to_numpy(np.int64)
+    time, label_time = tx["time"].to_numpy(np.int64), tx["label_time"].to_numpy(np.int64)
+    fraud = tx["is_fraud"].to_numpy(np.int64)
+    if not len(tx):
+        return pd.Series([], index=tx.index, dtype=float, name=f"terminal_risk_{window_days}d")
+    # Every terminal's labels on one time axis, each terminal ``stride`` apart (no window reaches the previous one).
+    t0 = min(time.min(), label_time.min())
+    stride = max(time.max(), label_time.max()) - t0 + window_days * DAY + 1
+    keys = terminal * stride + (label_time - t0)
+    order = np.argsort(keys, kind="stable")
+    n_labels, n_fraud = window_stats(keys[order], fraud[order], terminal * stride + (time - t0), window_days * DAY)
+    risk = np.where(n_labels > 0, n_fraud / np.maximum(n_labels, 1), 0.0)
+    return pd.Series(risk, index=tx.index, name=f"terminal_risk_{window_days}d")
+
+
 def batch_features(tx: pd.DataFrame, windows: tuple[int, ...] = WINDOWS_DAYS) -> pd.DataFrame:
     """Features of every transaction in ``tx`` (any order), each from what was known strictly before it.
 
@@ -134,7 +167,10 @@ def batch_features(tx: pd.DataFrame, windows: tuple[int, ...] = WINDOWS_DAYS) ->
         for w in windows:
             count, total = window_stats(keys[order], columns[value][order], queries[by_query], w * DAY)
             stats[stream, w] = count[back], total[back]
-    return pd.DataFrame(_finish(columns["amount_cents"], stats, windows), index=tx.index)[feature_names(windows)]
+    out = pd.DataFrame(_finish(columns["amount_cents"], stats, windows), index=tx.index)[feature_names(windows)]
+    for w in windows:        # the same numbers, computed by the one function that defines terminal risk
+        out[f"terminal_risk_{w}d"] = terminal_risk(tx, w).to_numpy()
+    return out
 
 
 def online_features(txn: Mapping, store, windows: tuple[int, ...] = WINDOWS_DAYS) -> dict[str, float]:
