@@ -10,6 +10,10 @@
 - ``loop``        ``Agent(registry).run(task, strategy="react"|"plan")``: the loop over the openai client
 - ``policies``    ``evidence_policy(task)`` and others: scripted policies that drive the same loop without a model
 - ``tasks``       ``load_tasks()``: the labelled research tasks of ``datasets/research_tasks``
+- ``runs``        ``load_runs()``: the local model's stored runs on them (``python -m aisd.agents.runs``)
+- ``evaluate``    ``compare(runs, tasks)``: task success with an interval, citations, abstention, cost per task
+- ``diagnose``    ``failure_kind(trace, task)``: why a run failed, from its trace
+- ``budgets``     ``choose_step_budget(runs, step_cost, escalation_cost)``: a step budget from replayed runs
 
 >>> from aisd import agents
 >>> agents.calculate("6 * 7")

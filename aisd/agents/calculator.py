@@ -81,6 +81,8 @@ def calculate(expression: str) -> int | float:
     """The value of an arithmetic ``expression``: numbers, ``+ - * / // % **``, parentheses, ``pi``, ``e``
     and ``abs ceil exp floor log log10 max min round sqrt``. Anything else raises :class:`CalculatorError`.
 
+    Reference answer of notebook 03, exercise ``ex_calculate``.
+
     >>> calculate("7 // 2"), calculate("-2 ** 2"), calculate("1e3 / 8")
     (3, -4, 125.0)
     >>> calculate("1 / 0")

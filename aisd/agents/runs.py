@@ -1,0 +1,162 @@
+"""Stored runs of the local model on the research tasks, so that notebook 03 can compare approaches on every
+held-out task within its time budget (the 135M model needs several seconds per agent step).
+
+Four approaches, each on the same tasks, each run as a :class:`~aisd.agents.trace.Trace`:
+
+- ``direct``: one LLM call, no tools (the model answers from what it knows);
+- ``retrieve``: retrieve once, then answer (notebook 02's pipeline: BM25 top 3, the answer cites ``[id]``);
+- ``react``: the agent, step by step (first step forced to ``search``), :data:`AGENT_BUDGET`;
+- ``plan``: the agent, plan-then-execute, the same budget.
+
+Regenerate (after a change to the tasks, the tools, the loop or the model) with::
+
+    AISD_HOME=... python -m aisd.agents.runs            # all tasks, all approaches (~30 min on 2 busy cores)
+    AISD_HOME=... python -m aisd.agents.runs --split heldout --approaches react plan
+
+which rewrites the records it runs in ``datasets/research_tasks/runs.jsonl`` and keeps the others.
+
+>>> record = to_record(Trace(task_id="rt01", task="q?", answer="42"), "direct")
+>>> from_record(record).answer, record["approach"]
+('42', 'direct')
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import time
+from dataclasses import asdict
+from pathlib import Path
+
+from .. import paths, rag
+from .guards import Budget
+from .loop import Agent
+from .research import ResearchTools
+from .tasks import Task, load_tasks
+from .trace import StepRecord, Trace
+
+RUNS_FILE = paths.DATASETS / "research_tasks" / "runs.jsonl"
+APPROACHES = ("direct", "retrieve", "react", "plan")
+AGENT_BUDGET = Budget(max_steps=3, max_tokens=4000, deadline_s=150.0)
+DIRECT_SYSTEM = ("Answer the question about Python in a few words. If you do not know, answer exactly: "
+                 "I don't know.")
+MAX_TOKENS = 60          # a short answer (the reference answers are a few words)
+
+
+def to_record(trace: Trace, approach: str) -> dict:
+    """A trace as one JSON-ready record, with the approach that produced it."""
+    return {"approach": approach, **asdict(trace)}
+
+
+def from_record(record: dict) -> Trace:
+    """The :class:`Trace` stored in ``record`` (the approach is dropped)."""
+    fields = {k: v for k, v in record.items() if k != "approach"}
+    fields["steps"] = [StepRecord(**s) for s in fields.get("steps", [])]
+    return Trace(**fields)
+
+
+def load_runs(path: str | Path = RUNS_FILE) -> dict[str, dict[str, Trace]]:
+    """``{approach: {task_id: Trace}}`` from the stored runs (empty when there are none).
+
+    >>> runs = load_runs()
+    >>> sorted(runs) == sorted(APPROACHES) and len(runs["react"]) >= 20
+    True
+    """
+    path = Path(path)
+    out: dict[str, dict[str, Trace]] = {}
+    if not path.is_file():
+        return out
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            record = json.loads(line)
+            out.setdefault(record["approach"], {})[record["task_id"]] = from_record(record)
+    return out
+
+
+def _one_call(task: Task, messages: list[dict], client, model: str, sources: list[str]) -> Trace:
+    trace = Trace(task_id=task.id, task=task.question, model=model, counters={"llm_calls": 1})
+    started = time.perf_counter()
+    try:
+        reply = client.chat.completions.create(model=model, messages=messages, max_tokens=MAX_TOKENS,
+                                               temperature=0.0)
+    except Exception as exc:                    # a timeout on a busy machine: recorded, not hidden
+        trace.stop_reason, trace.seconds = f"llm error: {type(exc).__name__}", time.perf_counter() - started
+        return trace
+    latency = time.perf_counter() - started
+    answer = (reply.choices[0].message.content or "").strip()
+    used = reply.usage
+    trace.answer, trace.stop_reason, trace.seconds = answer, "answered", latency
+    trace.sources = rag.parse_citations(answer) if sources else []
+    trace.add(step=1, kind="final", tool=None, arguments={"answer": answer, "passages": sources}, observation="",
+              prompt_tokens=used.prompt_tokens if used else 0,
+              completion_tokens=used.completion_tokens if used else 0, latency_s=latency)
+    return trace
+
+
+def run_direct(task: Task, client, model: str) -> Trace:
+    """One LLM call, no tools."""
+    messages = [{"role": "system", "content": DIRECT_SYSTEM}, {"role": "user", "content": task.question}]
+    return _one_call(task, messages, client, model, [])
+
+
+def run_retrieve(task: Task, tools: ResearchTools, client, model: str, k: int = rag.ANSWER_K) -> Trace:
+    """Retrieve once (the tools' retriever, top ``k``), then one LLM call answering with citations."""
+    ids = tools.retriever.search(task.question, tools.config, k=k).ids
+    passages = [(i, tools.corpus[i]["title"] + "\n" + tools.corpus[i]["text"]) for i in ids]
+    messages = rag.build_messages(task.question, passages, max_chars=rag.PASSAGE_CHARS)
+    return _one_call(task, messages, client, model, ids)
+
+
+def run_agent(task: Task, tools: ResearchTools, strategy: str, budget: Budget = AGENT_BUDGET, **agent) -> Trace:
+    """The agent over the research tools (fresh notes), ``strategy`` ``"react"`` or ``"plan"``."""
+    tools.notes.clear()
+    tools.read_ids.clear()
+    first = "search" if strategy == "react" else None
+    return Agent(tools.registry(), budget=budget, first_tool=first, **agent).run(task.question, task.id, strategy)
+
+
+def run(approach: str, task: Task, tools: ResearchTools, client, model: str) -> Trace:
+    """One approach on one task."""
+    if approach == "direct":
+        return run_direct(task, client, model)
+    if approach == "retrieve":
+        return run_retrieve(task, tools, client, model)
+    if approach in ("react", "plan"):
+        return run_agent(task, tools, approach, client=client, model=model)
+    raise ValueError(f"approach must be one of {APPROACHES}, not {approach!r}")
+
+
+def main(argv: list[str] | None = None) -> Path:
+    """Run the approaches on the tasks and (re)write their records in ``--out``."""
+    from ..runtime import llm
+
+    parser = argparse.ArgumentParser(prog="python -m aisd.agents.runs", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--split", choices=("tuning", "heldout"), default=None)
+    parser.add_argument("--approaches", nargs="+", choices=APPROACHES, default=list(APPROACHES))
+    parser.add_argument("--out", type=Path, default=RUNS_FILE)
+    args = parser.parse_args(argv)
+    tools = ResearchTools.from_collection(paths.DATASETS / "pydoc_qa")
+    client, model = llm.client(timeout=300), llm.model_name()
+    kept = {}
+    if args.out.is_file():
+        for line in args.out.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                r = json.loads(line)
+                kept[(r["approach"], r["task_id"])] = r
+    started = time.perf_counter()
+    for task in load_tasks(split=args.split):
+        for approach in args.approaches:
+            trace = run(approach, task, tools, client, model)
+            kept[(approach, task.id)] = to_record(trace, approach)
+            print(f"{task.id} {approach:8} {trace.seconds:5.1f} s  {trace.stop_reason:12} "
+                  f"solved={task.solved_by(trace.answer)}  {str(trace.answer)[:50]!r}", flush=True)
+            order = {a: i for i, a in enumerate(APPROACHES)}
+            with open(args.out, "w", encoding="utf-8") as f:      # written after every run: resumable
+                for key in sorted(kept, key=lambda k: (order[k[0]], k[1])):
+                    f.write(json.dumps(kept[key], ensure_ascii=False) + "\n")
+    print(f"done in {time.perf_counter() - started:.0f} s; load average {os.getloadavg()[0]:.1f}")
+    return args.out
+
+
+if __name__ == "__main__":
+    main()
