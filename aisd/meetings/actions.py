@@ -132,7 +132,7 @@ def task_similarity(a: str, b: str) -> float:
     return difflib.SequenceMatcher(None, x, y).ratio()
 
 
-def match(extracted: list[dict], reference: list[dict], threshold: float = 0.5) -> dict:
+def match_items(extracted, reference, threshold=0.5):
     """Score ``extracted`` items against ``reference`` items (one-to-one, best total similarity).
 
     Returns ``{"precision", "recall", "f1", "pairs", "due_correct"}``; ``pairs`` lists
@@ -140,11 +140,13 @@ def match(extracted: list[dict], reference: list[dict], threshold: float = 0.5) 
     many matched items also have the right due date. Empty lists score 0 (and 1 for the side
     with nothing to find: no reference items and none extracted is perfect).
 
+    Reference answer of notebook 10, exercise ``ex_match_items``.
+
     >>> ref = [{"owner": "Marcus", "task": "Update the release notes", "due": "2026-03-09"},
     ...        {"owner": "Lena", "task": "Train the support team", "due": "2026-03-11"}]
     >>> got = [{"owner": "marcus", "task": "update the release notes", "due": "2026-03-09"},
     ...        {"owner": "Priya", "task": "Train the support team", "due": None}]
-    >>> r = match(got, ref)
+    >>> r = match_items(got, ref)
     >>> r["precision"], r["recall"], r["pairs"], r["due_correct"]
     (0.5, 0.5, [(0, 0, 1.0)], 1)
     """

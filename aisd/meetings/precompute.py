@@ -32,7 +32,10 @@ import numpy as np
 from .data import FOLDER, MeetingDataError, load, meeting_ids
 
 OUT = FOLDER / "precomputed"
+MODEL_LABEL = "whisper tiny.en (CTranslate2 int8), greedy"
 STREAM_CHUNK_SECONDS = 5.0
+SWEEP_CHUNKS = (2.0, 3.0, 5.0, 8.0, 12.0, 20.0)    # live-caption chunk lengths compared in the notebook
+SWEEP_FILE = "chunk_sweep.json"
 
 
 def _machine() -> dict:
@@ -63,6 +66,38 @@ def run_one(meeting_id: str, out: Path = OUT, streaming: bool = True) -> dict:
                         embeddings=embeddings.astype(np.float16))
     return {"id": meeting_id, "audio_seconds": batch.duration, "asr_seconds": round(batch.seconds, 2),
             "rtf": round(batch.rtf, 3), "diarization_seconds": record["diarization_seconds"]}
+
+
+def sweep_one(meeting_id: str, chunks=SWEEP_CHUNKS) -> dict:
+    """Streaming transcripts of one meeting at each chunk length: text, compute seconds, per-chunk latency."""
+    from . import asr
+
+    audio = load(meeting_id).audio()
+    out = {}
+    for chunk in chunks:
+        t = asr.transcribe_streaming(audio, chunk)
+        out[f"{chunk:g}"] = {"text": t.text, "seconds": round(t.seconds, 3), "duration": t.duration,
+                             "chunk_latencies": [round(x, 4) for x in t.chunk_latencies]}
+    return out
+
+
+def sweep(meeting_ids: list[str], out: Path = OUT, chunks=SWEEP_CHUNKS) -> Path:
+    """:func:`sweep_one` for ``meeting_ids``, saved to ``out/chunk_sweep.json`` with the machine's load."""
+    record = {"model": MODEL_LABEL, "machine": _machine(), "chunks": list(chunks),
+              "meetings": {m: sweep_one(m, chunks) for m in meeting_ids}}
+    record["machine_after"] = _machine()
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / SWEEP_FILE
+    path.write_text(json.dumps(record, indent=1) + "\n", encoding="utf-8")
+    return path
+
+
+def load_sweep(folder: Path = OUT) -> dict:
+    """The saved chunk sweep: ``{"chunks", "machine", "meetings": {id: {chunk: {"text", "seconds", ...}}}}``."""
+    path = folder / SWEEP_FILE
+    if not path.is_file():
+        raise MeetingDataError(f"no chunk sweep {path} (run `python -m aisd.meetings.precompute --sweep`)")
+    return json.loads(path.read_text(encoding="utf-8"))
 
 
 def _record(meeting_id: str, folder: Path) -> dict:
@@ -97,8 +132,14 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m aisd.meetings.precompute", description=__doc__.split("\n\n")[0])
     parser.add_argument("--only", action="append", help="meeting id (repeatable); default: all")
     parser.add_argument("--out", type=Path, default=OUT)
+    parser.add_argument("--sweep", action="store_true",
+                        help="only the live-caption chunk sweep (the short meetings; the long one is left out)")
     args = parser.parse_args(argv)
     total = time.perf_counter()
+    if args.sweep:
+        ids = args.only or [m for m in meeting_ids() if load(m).duration < 300]
+        print(sweep(ids, args.out), f"{time.perf_counter() - total:.1f} s")
+        return 0
     for meeting_id in args.only or meeting_ids():
         print(json.dumps(run_one(meeting_id, args.out)), flush=True)
     print(f"total {time.perf_counter() - total:.1f} s, load average now {os.getloadavg()[0]:.1f}")

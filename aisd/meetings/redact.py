@@ -32,6 +32,7 @@ _EMAIL = re.compile(
     re.IGNORECASE)
 _PHONE = re.compile(r"(?<![\w-])\+?\(?\d[\d\s().-]{5,}\d(?![\w-])")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
 _NAME = re.compile(r"\b[A-Z][a-z]+(?:[ -][A-Z][a-z]+)+\b")
 PLACEHOLDER = {"email": "[EMAIL]", "phone": "[PHONE]", "name": "[NAME]"}
 COMMON = set("""I The A An And But So Then Yes No Okay Ok Good Great Thanks Thank Please Sorry Right Also
@@ -65,6 +66,38 @@ def _names(text: str, allowed: set[str]) -> list[tuple[int, int]]:
     return spans
 
 
+def _contact_spans(text: str) -> list[tuple[str, int, int]]:
+    spans = [("email", m.start(), m.end()) for m in _EMAIL.finditer(text)]
+    masked = _ISO_DATE.sub(lambda d: "D" * len(d.group()), text)     # a date is not part of a phone number
+    for m in _PHONE.finditer(masked):
+        digits = re.sub(r"\D", "", m.group())
+        if len(digits) >= 7 and not _DATE.match(m.group().strip()):
+            spans.append(("phone", m.start(), m.end()))
+    return spans
+
+
+def redact_contacts(text):
+    """``text`` with every email (written, or spoken as ASR writes it: ``ana at lisboa events dot
+    example``) replaced by ``[EMAIL]`` and every phone number (seven or more digits in a run of
+    digits, spaces, dots, dashes, brackets and a leading ``+``) by ``[PHONE]``; dates, amounts,
+    times and counts stay.
+
+    Reference answer of notebook 10, exercise ``ex_redact_contacts``.
+
+    >>> redact_contacts("Call 415 555 0199 or ana at lisboa events dot example by 2026-03-20 (42,000 dollars).")
+    'Call [PHONE] or [EMAIL] by 2026-03-20 (42,000 dollars).'
+    """
+    if not isinstance(text, str):
+        raise RedactionError(f"expected text, got {type(text).__name__}")
+    spans = sorted(_contact_spans(text), key=lambda s: (s[1], -(s[2] - s[1])))
+    pieces, at = [], 0
+    for kind, start, end in spans:
+        if start >= at:
+            pieces += [text[at:start], PLACEHOLDER[kind]]
+            at = end
+    return "".join(pieces + [text[at:]])
+
+
 def find(text: str, team: list[str] = (), glossary: list[str] = ()) -> list[dict]:
     """The personal data found in ``text``: ``[{"kind", "text", "start", "end"}]``, in order, not overlapping.
 
@@ -74,12 +107,7 @@ def find(text: str, team: list[str] = (), glossary: list[str] = ()) -> list[dict
     if not isinstance(text, str):
         raise RedactionError(f"expected text, got {type(text).__name__}")
     allowed = {w for phrase in list(team) + list(glossary) for w in phrase.split()}
-    spans = [("email", m.start(), m.end()) for m in _EMAIL.finditer(text)]
-    for m in _PHONE.finditer(text):
-        digits = re.sub(r"\D", "", m.group())
-        if len(digits) >= 7 and not _DATE.match(m.group().strip()):
-            spans.append(("phone", m.start(), m.end()))
-    spans += [("name", s, e) for s, e in _names(text, allowed)]
+    spans = _contact_spans(text) + [("name", s, e) for s, e in _names(text, allowed)]
     spans.sort(key=lambda s: (s[1], -(s[2] - s[1])))
     out, last_end = [], -1
     for kind, s, e in spans:

@@ -109,6 +109,22 @@ def edit_distance(reference: list[str], hypothesis: list[str]) -> tuple[int, int
     return subs, dels, ins, n - subs - dels
 
 
+def word_error_rate(reference, hypothesis):
+    """WER of two already-normalised transcripts, words split at whitespace (no other normalisation):
+    the fewest substitutions, deletions and insertions over the number of reference words, as
+    ``jiwer.wer`` counts them. Both empty: 0.0; an empty reference with words heard: the number of
+    words heard (every one is an insertion; jiwer divides by at least 1).
+
+    Reference answer of notebook 10, exercise ``ex_word_error_rate``.
+
+    >>> word_error_rate("the launch moves to march", "the lunch moves to march 16")
+    0.4
+    """
+    ref, hyp = reference.split(), hypothesis.split()
+    subs, dels, ins, _ = edit_distance(ref, hyp)
+    return (subs + dels + ins) / max(1, len(ref))
+
+
 def counts(reference: str, hypothesis: str) -> dict:
     """The edit counts behind :func:`wer`, after :func:`normalize`."""
     ref, hyp = normalize(reference), normalize(hypothesis)

@@ -106,19 +106,19 @@ def test_reference_items_match_themselves_and_nothing_else():
     for m in data.load_all():
         items = [{k: i[k] for k in ("owner", "task", "due", "source_time")} for i in m.action_items]
         assert all(actions.validate(i, team=m.speakers, duration=m.duration) == [] for i in items)
-        r = actions.match(items, m.action_items)
+        r = actions.match_items(items, m.action_items)
         assert r["precision"] == r["recall"] == 1.0 and r["due_correct"] == len(items)
         wrong_owner = [{**i, "owner": next(s for s in m.speakers if s != i["owner"])} for i in items]
-        assert actions.match(wrong_owner, m.action_items)["recall"] < 1.0
+        assert actions.match_items(wrong_owner, m.action_items)["recall"] < 1.0
 
 
 def test_matching_is_one_to_one_and_fuzzy():
     ref = [{"owner": "Sofia", "task": "Send the customer update about the outage", "due": "2026-03-05"}]
     twice = [{"owner": "sofia", "task": "send customer update on the outage", "due": "2026-03-05"}] * 2
-    r = actions.match(twice, ref)
+    r = actions.match_items(twice, ref)
     assert r["recall"] == 1.0 and r["precision"] == 0.5
-    assert actions.match([], ref)["recall"] == 0.0 and actions.match([], [])["f1"] == 1.0
-    assert actions.match([{"owner": "Sofia", "task": "Book the venue"}], ref)["pairs"] == []
+    assert actions.match_items([], ref)["recall"] == 0.0 and actions.match_items([], [])["f1"] == 1.0
+    assert actions.match_items([{"owner": "Sofia", "task": "Book the venue"}], ref)["pairs"] == []
 
 
 def test_model_answers_are_parsed_or_rejected_in_words():
