@@ -3,11 +3,13 @@
 Embedding the corpus with the bundled MiniLM takes about two minutes on two busy cores (measured: 110 s
 for 2,387 chunks at load average 4, with the embedding cache off), over the notebook's budget. So
 ``python -m aisd.legal.vectors`` embeds every chunk once (as :class:`aisd.retrieval.Retriever` indexes it:
-``title + "\\n" + text``) and writes ``datasets/eu_law_qa/chunk_vectors.npz``: float16 vectors (1.8 MB)
+``title + "\\n" + text``), every question of ``queries.jsonl`` and the few fixed questions of the notebook
+(:data:`EXTRA_TEXTS`), and writes ``datasets/eu_law_qa/chunk_vectors.npz``: float16 vectors (1.9 MB)
 with the embedding cache's key of each text (sha256 of the model id and the text). :func:`embed` then
 answers from the file for every text whose key it holds (renormalised to unit length) and embeds the
-rest (the questions) with :func:`aisd.runtime.embeddings.embed`; a changed chunk or another model has
-another key, so a stale file can never be used for it.
+rest (a question a learner types) with :func:`aisd.runtime.embeddings.embed`; a changed chunk or another
+model has another key, so a stale file can never be used for it. So the notebook never loads the
+embedding model unless a learner asks something new (loading it costs seconds and ~400 MB).
 
 >>> v = embed(list(chunk_texts().values())[:3])        # from the file: no model call
 >>> v.shape, round(float(v[0] @ v[0]), 3)
@@ -16,6 +18,7 @@ another key, so a stale file can never be used for it.
 from __future__ import annotations
 
 import functools
+import json
 import sys
 from pathlib import Path
 
@@ -25,6 +28,11 @@ from ..runtime import embeddings
 from .data import FOLDER
 
 VECTORS = FOLDER / "chunk_vectors.npz"
+#: Questions notebook 06 asks besides the labelled ones (the access-control demonstrations and tests).
+EXTRA_TEXTS = ("ICT risk", "What must the AI provider's technical documentation contain?",
+               "what must the technical documentation of an AI provider contain",
+               "What must a contract with an ICT third-party service provider contain?",
+               "Who is a provider of an AI system?", "personal data breach notification to the authority")
 
 
 def chunk_texts(folder: str | Path = FOLDER) -> dict[str, str]:
@@ -39,12 +47,14 @@ def chunk_texts(folder: str | Path = FOLDER) -> dict[str, str]:
 
 
 def write(path: str | Path = VECTORS) -> int:
-    """Embed every chunk and write the vectors with their keys; returns how many.
+    """Embed every chunk, question and extra text and write the vectors with their keys; returns how many.
 
     >>> write("/tmp/chunk_vectors.npz")           # doctest: +SKIP
-    2387
+    2517
     """
-    texts = list(chunk_texts().values())
+    lines = (FOLDER / "queries.jsonl").read_text(encoding="utf-8").splitlines()
+    questions = [json.loads(line)["text"] for line in lines if line.strip()]
+    texts = list(dict.fromkeys([*chunk_texts().values(), *questions, *EXTRA_TEXTS]))
     vectors = embeddings.embed(texts, batch_size=16)
     keys = np.array([embeddings._key(t) for t in texts])
     np.savez_compressed(path, vectors=vectors.astype(np.float16), keys=keys)
@@ -79,16 +89,16 @@ def embed(texts, batch_size: int = 16) -> np.ndarray:
     return np.stack([stored[k] if k in stored else fresh[t] for t, k in zip(texts, keys)]).astype(np.float32)
 
 
-def coverage() -> float:
-    """Share of the corpus's chunks the file holds (1.0 when it is current).
+def coverage(texts: list[str] | None = None) -> float:
+    """Share of ``texts`` (default: the corpus's chunks) the file holds (1.0 when it is current).
 
-    >>> coverage()
-    1.0
+    >>> coverage(), coverage(list(EXTRA_TEXTS))
+    (1.0, 1.0)
     """
     stored = _stored()
-    texts = list(chunk_texts().values())
+    texts = list(chunk_texts().values()) if texts is None else texts
     return sum(embeddings._key(t) in stored for t in texts) / len(texts)
 
 
 if __name__ == "__main__":
-    print(f"wrote {write()} chunk vectors to {VECTORS}", file=sys.stderr)
+    print(f"wrote {write()} vectors (chunks, questions, extra texts) to {VECTORS}", file=sys.stderr)

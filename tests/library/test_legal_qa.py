@@ -37,6 +37,8 @@ def entitled(docs):
 
 def test_the_vector_file_is_current_and_matches_the_model(docs):
     assert vectors.coverage() == 1.0, "datasets/eu_law_qa/chunk_vectors.npz is stale: run python -m aisd.legal.vectors"
+    questions = list(datasets.load_beir(FOLDER, "dev").queries.values())
+    assert vectors.coverage(questions + list(vectors.EXTRA_TEXTS)) == 1.0, "the questions' vectors are stale: run python -m aisd.legal.vectors"
     texts = list(docs.values())[:8]
     assert np.abs(vectors.embed(texts) - embeddings.embed(texts)).max() < 2e-3   # float16 storage
 
