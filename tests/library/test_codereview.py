@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import math
+import shutil
 import subprocess
 from collections import Counter
 
@@ -47,6 +48,7 @@ def test_bug_kinds_are_balanced_and_the_bug_line_is_a_changed_line(prs):
             assert p["bug_line"] is None and added, p["pr_id"]
 
 
+@pytest.mark.skipif(shutil.which("patch") is None, reason="GNU patch is not installed")
 def test_every_diff_applies_with_patch(prs, tmp_path):
     """The diffs are real unified diffs: GNU patch turns before into after."""
     for p in prs[:40]:
