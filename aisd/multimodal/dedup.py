@@ -1,0 +1,103 @@
+"""Near-duplicate images: edited copies, perceptual hashes, and a merge threshold under a false-merge budget.
+
+A re-upload is rarely byte-identical: it is cropped, resized, recoloured, re-compressed or mirrored.
+:func:`variants` makes those edits of an image; :func:`phash_distances` compares 64-bit perceptual
+hashes (``imagehash.phash``) by Hamming distance; embedding distance is ``1 - cosine`` of CNN
+features. A pair is *merged* when its distance is at most the threshold.
+
+>>> from PIL import Image
+>>> img = Image.new("RGB", (64, 64), (10, 120, 200))
+>>> sorted(variants(img))
+['crop', 'flip', 'jpeg', 'recolour', 'resize']
+>>> merge_outcomes([0, 3, 9, 20], [True, True, False, False], threshold=9)
+{'merged': 3, 'precision': 0.667, 'recall': 1.0, 'false_merge_rate': 0.333}
+"""
+from __future__ import annotations
+
+import io
+
+import numpy as np
+from PIL import Image, ImageEnhance, ImageOps
+
+from ..errors import AisdError
+
+EDITS = ("crop", "resize", "recolour", "jpeg", "flip")
+
+
+def variants(image: Image.Image) -> dict[str, Image.Image]:
+    """Five edited copies of ``image``: the near-duplicates a catalogue receives."""
+    image = image.convert("RGB")
+    w, h = image.size
+    buffer = io.BytesIO()
+    image.save(buffer, format="JPEG", quality=25)
+    recoloured = ImageEnhance.Color(ImageEnhance.Brightness(image).enhance(1.25)).enhance(0.6)
+    return {
+        "crop": image.crop((int(0.1 * w), int(0.1 * h), int(0.9 * w), int(0.9 * h))),
+        "resize": image.resize((max(1, w // 3), max(1, h // 3))),
+        "recolour": recoloured,
+        "jpeg": Image.open(io.BytesIO(buffer.getvalue())).convert("RGB"),
+        "flip": ImageOps.mirror(image),
+    }
+
+
+def phash_bits(images) -> np.ndarray:
+    """The 64-bit perceptual hash of each image as a (n, 64) boolean array.
+
+    >>> from PIL import Image
+    >>> phash_bits([Image.new("RGB", (32, 32))]).shape
+    (1, 64)
+    """
+    import imagehash
+
+    return np.array([imagehash.phash(image).hash.flatten() for image in images], dtype=bool)
+
+
+def phash_distances(bits_a, bits_b) -> np.ndarray:
+    """Hamming distance between row i of ``bits_a`` and row i of ``bits_b``.
+
+    >>> phash_distances([[True, False, True]], [[True, True, False]]).tolist()
+    [2]
+    """
+    a, b = np.asarray(bits_a, dtype=bool), np.asarray(bits_b, dtype=bool)
+    if a.shape != b.shape:
+        raise AisdError(f"hash arrays differ in shape: {a.shape} vs {b.shape}")
+    return (a != b).sum(axis=1)
+
+
+def merge_outcomes(distances, is_duplicate, threshold: float) -> dict:
+    """What merging every pair at distance <= ``threshold`` does: precision, recall, false-merge rate."""
+    d, dup = np.asarray(distances, dtype=float), np.asarray(is_duplicate, dtype=bool)
+    if d.shape != dup.shape:
+        raise AisdError(f"{d.size} distances but {dup.size} labels")
+    merged = d <= threshold
+    n = int(merged.sum())
+    precision = float(dup[merged].mean()) if n else 1.0
+    recall = float(merged[dup].mean()) if dup.any() else float("nan")
+    return {"merged": n, "precision": round(precision, 3), "recall": round(recall, 3),
+            "false_merge_rate": round(1 - precision, 3)}
+
+
+def choose_dedup_threshold(distances, is_duplicate, max_false_merge_rate: float) -> float:
+    """The distance threshold that finds the most duplicates while at most ``max_false_merge_rate`` of
+    the merged pairs (distance <= threshold) are not duplicates; -1.0 (merge nothing) if none does.
+
+    The rate is computed as false merges / merges (``1 - precision`` can round above a budget it equals).
+    It is not monotone in the threshold (a run of true duplicates after a false merge
+    brings it back under budget), so every candidate is checked, not only up to the first breach.
+
+    Reference answer of notebook 08, exercise ``ex_choose_dedup_threshold``.
+
+    >>> choose_dedup_threshold([1, 2, 3, 4, 5, 6], [True, False, True, True, True, False], 0.25)
+    5.0
+    >>> choose_dedup_threshold([1, 2], [False, True], 0.1)
+    -1.0
+    """
+    d, dup = np.asarray(distances, dtype=float), np.asarray(is_duplicate, dtype=bool)
+    if d.shape != dup.shape or d.size == 0:
+        raise AisdError("distances and is_duplicate must be non-empty and of one length")
+    best = -1.0
+    for t in np.unique(d):
+        merged = d <= t
+        if (~dup[merged]).sum() / merged.sum() <= max_false_merge_rate:     # false merges / merges
+            best = float(t)
+    return best

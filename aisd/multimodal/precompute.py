@@ -1,0 +1,113 @@
+"""The slow part of notebook 08, run once and committed: every frozen-encoder output it needs.
+
+EfficientNet-Lite0 on CPU takes tens of milliseconds per small image and MiniLM a few milliseconds
+per caption: for the 1,500 scenes, their 4,500 texts, the 20 photos and the near-duplicate set that
+is a few minutes on 2 cores, more than a notebook may spend. The notebook trains the projection heads
+and evaluates live (seconds); it times the encoders live on a few images only.
+
+Saved under ``datasets/multimodal/``:
+
+- ``scenes.jsonl``: the generated scene descriptions (``scenes.generate(N_SCENES, SEED)``);
+- ``features.npz`` (float16): ``scene_image`` (1280-d, images drawn at ``SCENE_PIXELS``),
+  ``scene_caption`` / ``scene_query`` / ``scene_title`` (384-d MiniLM), ``photo_image``,
+  ``photo_caption``, ``photo_query``, and ``dedup_image`` for the near-duplicate set (the originals
+  and :func:`dedup.variants` of ``DEDUP_PHOTOS`` photos and ``DEDUP_SCENES`` scenes at ``DEDUP_PIXELS``);
+- ``precompute.json``: how long each step took, on which machine, at what load.
+
+    python -m aisd.multimodal.precompute          # ~3-6 minutes on 2 cores
+
+>>> data = load()
+>>> data["scene_image"].shape[1], data["scene_caption"].shape[1], len(load_scenes()) == len(data["scene_image"])
+(1280, 384, True)
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import time
+
+import numpy as np
+
+from .. import paths
+from ..errors import AisdError
+from . import dedup, features, photos, scenes
+
+FOLDER = paths.DATASETS / "multimodal"
+N_SCENES, SEED, SCENE_PIXELS = 1500, 0, 128
+DEDUP_SCENES, DEDUP_PIXELS = 40, 160
+
+
+def dedup_sources() -> list[tuple[str, object]]:
+    """(source id, PIL image) of every original in the near-duplicate set: all photos, then the first scenes."""
+    out = [(row["id"], photos.image(row)) for row in photos.load()]
+    out += [(s["id"], scenes.render(s, SCENE_PIXELS)) for s in load_scenes()[:DEDUP_SCENES]]
+    return out
+
+
+def dedup_images() -> tuple[list[dict], list]:
+    """Rows (``source``, ``edit``: "original" or an edit name) and the images, in ``dedup_image`` order."""
+    rows, images = [], []
+    for source, image in dedup_sources():
+        for edit, img in {"original": image, **dedup.variants(image)}.items():
+            rows.append({"source": source, "edit": edit})
+            images.append(img)
+    return rows, images
+
+
+def load_scenes() -> list[dict]:
+    """The committed scene descriptions (one dict per line of ``scenes.jsonl``)."""
+    path = FOLDER / "scenes.jsonl"
+    if not path.exists():
+        raise AisdError(f"{path} is missing: run python -m aisd.multimodal.precompute")
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def load() -> dict[str, np.ndarray]:
+    """The committed features as float32 arrays, by name."""
+    path = FOLDER / "features.npz"
+    if not path.exists():
+        raise AisdError(f"{path} is missing: run python -m aisd.multimodal.precompute")
+    with np.load(path) as npz:
+        return {name: npz[name].astype(np.float32) for name in npz.files}
+
+
+def main(argv=None) -> int:
+    argparse.ArgumentParser(description=__doc__.split("\n")[0]).parse_args(argv)
+    from ..runtime import embeddings
+
+    FOLDER.mkdir(parents=True, exist_ok=True)
+    log = {"date": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+           "cpu": platform.processor() or platform.machine(), "cpus": os.cpu_count(),
+           "load_average": round(os.getloadavg()[0], 2), "steps": {}}
+    rows = scenes.generate(N_SCENES, seed=SEED)
+    (FOLDER / "scenes.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    out = {}
+
+    def timed(name, count, fn):
+        start = time.perf_counter()
+        out[name] = fn().astype(np.float16)
+        seconds = time.perf_counter() - start
+        log["steps"][name] = {"items": count, "seconds": round(seconds, 1), "ms_per_item": round(1000 * seconds / count, 1)}
+        print(f"{name}: {count} items in {seconds:.1f} s", flush=True)
+
+    features.model()
+    timed("scene_image", len(rows), lambda: features.image_features([scenes.render(r, SCENE_PIXELS) for r in rows]))
+    for field in ("caption", "query", "title"):
+        timed(f"scene_{field}", len(rows), lambda f=field: embeddings.embed([r[f] for r in rows]))
+    photo_rows = photos.load()
+    timed("photo_image", len(photo_rows), lambda: features.image_features([photos.image(r) for r in photo_rows], size=224))
+    timed("photo_caption", len(photo_rows), lambda: embeddings.embed([r["caption"] for r in photo_rows]))
+    timed("photo_query", len(photo_rows), lambda: embeddings.embed([r["query"] for r in photo_rows]))
+    _, images = dedup_images()
+    timed("dedup_image", len(images), lambda: features.image_features(images, size=DEDUP_PIXELS))
+    np.savez_compressed(FOLDER / "features.npz", **out)
+    (FOLDER / "precompute.json").write_text(json.dumps(log, indent=1) + "\n", encoding="utf-8")
+    print("saved", FOLDER / "features.npz")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
