@@ -1,0 +1,117 @@
+"""Plausible wrong answers to the exercises of 08_multimodal_search: each must lose points."""
+
+WRONG_ANSWERS = {
+    "info_nce": {
+        "one direction only (image -> text)": '''
+import torch.nn.functional as F
+
+def info_nce(image_emb, text_emb, temperature):
+    logits = F.normalize(image_emb, dim=1) @ F.normalize(text_emb, dim=1).T / temperature
+    return F.cross_entropy(logits, torch.arange(len(logits)))
+''',
+        "no normalisation (dot products, not cosines)": '''
+import torch.nn.functional as F
+
+def info_nce(image_emb, text_emb, temperature):
+    logits = image_emb @ text_emb.T / temperature
+    target = torch.arange(len(logits))
+    return (F.cross_entropy(logits, target) + F.cross_entropy(logits.T, target)) / 2
+''',
+        "multiplies by the temperature": '''
+import torch.nn.functional as F
+
+def info_nce(image_emb, text_emb, temperature):
+    logits = F.normalize(image_emb, dim=1) @ F.normalize(text_emb, dim=1).T * temperature
+    target = torch.arange(len(logits))
+    return (F.cross_entropy(logits, target) + F.cross_entropy(logits.T, target)) / 2
+''',
+        "sums the two directions instead of averaging": '''
+import torch.nn.functional as F
+
+def info_nce(image_emb, text_emb, temperature):
+    logits = F.normalize(image_emb, dim=1) @ F.normalize(text_emb, dim=1).T / temperature
+    target = torch.arange(len(logits))
+    return F.cross_entropy(logits, target) + F.cross_entropy(logits.T, target)
+''',
+    },
+    "choose_fusion_weight": {
+        "maximises recall@1 whatever k is": '''
+def choose_fusion_weight(text_scores, image_scores, relevant, weights, k):
+    best, best_recall = None, -1.0
+    for w in weights:
+        fused = w * np.asarray(text_scores) + (1 - w) * np.asarray(image_scores)
+        recall = np.asarray(relevant)[np.arange(len(fused)), fused.argmax(axis=1)].mean()
+        if recall > best_recall:
+            best, best_recall = float(w), recall
+    return best
+''',
+        "keeps the last of tied weights": '''
+def choose_fusion_weight(text_scores, image_scores, relevant, weights, k):
+    best, best_recall = None, -1.0
+    for w in weights:
+        fused = w * np.asarray(text_scores) + (1 - w) * np.asarray(image_scores)
+        top = np.argsort(-fused, axis=1, kind="stable")[:, :k]
+        recall = np.take_along_axis(np.asarray(relevant), top, axis=1).any(axis=1).mean()
+        if recall >= best_recall:
+            best, best_recall = float(w), recall
+    return best
+''',
+        "picks the weight with the highest mean score of relevant items": '''
+def choose_fusion_weight(text_scores, image_scores, relevant, weights, k):
+    rel = np.asarray(relevant)
+    means = [(w * np.asarray(text_scores) + (1 - w) * np.asarray(image_scores))[rel].mean() for w in weights]
+    return float(weights[int(np.argmax(means))])
+''',
+        "always the middle weight": '''
+def choose_fusion_weight(text_scores, image_scores, relevant, weights, k):
+    return float(weights[len(weights) // 2])
+''',
+    },
+    "choose_dedup_threshold": {
+        "stops at the first breach of the budget": '''
+def choose_dedup_threshold(distances, is_duplicate, max_false_merge_rate):
+    d, dup = np.asarray(distances, dtype=float), np.asarray(is_duplicate, dtype=bool)
+    best = -1.0
+    for t in np.unique(d):
+        merged = d <= t
+        if 1 - dup[merged].mean() > max_false_merge_rate:
+            break
+        best = float(t)
+    return best
+''',
+        "budget on the share of all non-duplicate pairs (false-positive rate)": '''
+def choose_dedup_threshold(distances, is_duplicate, max_false_merge_rate):
+    d, dup = np.asarray(distances, dtype=float), np.asarray(is_duplicate, dtype=bool)
+    best = -1.0
+    for t in np.unique(d):
+        if (d[~dup] <= t).mean() <= max_false_merge_rate:
+            best = float(t)
+    return best
+''',
+        "the largest duplicate distance (recall 1, budget ignored)": '''
+def choose_dedup_threshold(distances, is_duplicate, max_false_merge_rate):
+    d, dup = np.asarray(distances, dtype=float), np.asarray(is_duplicate, dtype=bool)
+    return float(d[dup].max())
+''',
+        "returns 0 instead of -1 when nothing fits": '''
+def choose_dedup_threshold(distances, is_duplicate, max_false_merge_rate):
+    d, dup = np.asarray(distances, dtype=float), np.asarray(is_duplicate, dtype=bool)
+    best = 0.0
+    for t in np.unique(d):
+        merged = d <= t
+        if 1 - dup[merged].mean() <= max_false_merge_rate:
+            best = float(t)
+    return best
+''',
+    },
+    "quiz_multimodal": {
+        "blames the training length and JPEG": '''
+def quiz_multimodal():
+    return {"q1": "c", "q2": "a", "q3": "b", "q4": "c"}
+''',
+        "thinks post-filtering raises recall": '''
+def quiz_multimodal():
+    return {"q1": "c", "q2": "b", "q3": "a", "q4": "a"}
+''',
+    },
+}
