@@ -139,5 +139,8 @@ def sonar_scores(texts) -> pd.DataFrame:
     texts = [str(t) for t in texts]
     if not texts:
         return pd.DataFrame(columns=["hate", "offensive", "neither"], dtype=float)
-    _, probs = sonar().sess.run(None, {"text": np.array(texts, dtype=object)})
-    return pd.DataFrame([[p[0], p[1], p[2]] for p in probs], columns=["hate", "offensive", "neither"])
+    rows = []
+    for start in range(0, len(texts), 200):       # in batches: one big batch takes ~1 GB in onnxruntime
+        _, probs = sonar().sess.run(None, {"text": np.array(texts[start:start + 200], dtype=object)})
+        rows += [[p[0], p[1], p[2]] for p in probs]
+    return pd.DataFrame(rows, columns=["hate", "offensive", "neither"])
