@@ -1,7 +1,7 @@
 """The meeting assistant's requirements, design and cost per meeting hour, as data the notebook reads.
 
 >>> REQUIREMENTS["live_caption_delay_p95_s"], REQUIREMENTS["max_caption_rtf"]
-(8.0, 0.35)
+(30.0, 0.6)
 >>> sorted(DESIGN.of_kind("model"))
 ['asr', 'voices']
 >>> round(hosted_cost_per_hour(asr_usd_per_minute=0.006, llm_in_per_1m=0.15, llm_out_per_1m=0.6), 3)
@@ -15,8 +15,8 @@ from ..design import Design
 REQUIREMENTS = {
     "meeting_hours_per_day": 1_000,          # a 2,000-person company: ~1,500 meetings a day, 40 min on average
     "notes_ready_within_min": 10,            # batch: notes in the attendees' inbox 10 minutes after the end
-    "live_caption_delay_p95_s": 8.0,         # optional live captions: a word on screen within 8 s (p95)
-    "max_caption_rtf": 0.35,                 # caption compute: at most 0.35 CPU-s per audio second (3 rooms a core)
+    "live_caption_delay_p95_s": 30.0,        # optional live transcript in the meeting's side panel: within 30 s (p95)
+    "max_caption_rtf": 0.6,                  # its compute: at most 0.6 s per audio second on the caption server
     "max_clean_wer": 0.25,                   # usable transcripts on clean audio
     "action_item_recall_min": 0.8,           # a missed action item is the costly error (owners review the list)
     "personal_data_leaving_machine": 0,      # emails and phone numbers sent to a hosted model: none
