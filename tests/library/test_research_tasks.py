@@ -62,3 +62,82 @@ def test_every_reference_answer_is_a_success_and_a_wrong_one_is_not():
     for task in TASKS:
         assert task.solved_by(task.answer), task.id
         assert not task.solved_by("a completely unrelated reply about spreadsheets"), task.id
+
+
+# --- the stored runs of notebook 03 (python -m aisd.agents.runs) and what the notebook computes from them -------
+from aisd.agents import budgets, diagnose, evaluate, runs  # noqa: E402
+from aisd.agents.trace import Trace  # noqa: E402
+
+STORED = runs.load_runs()
+BY_ID = {t.id: t for t in TASKS}
+
+
+def test_the_stored_runs_cover_every_held_out_task_with_every_approach():
+    held = {t.id for t in load_tasks(split="heldout")}
+    assert sorted(STORED) == sorted(runs.APPROACHES)
+    for approach, traces in STORED.items():
+        assert held <= set(traces), f"{approach}: held-out tasks without a stored run: {sorted(held - set(traces))}"
+
+
+def test_the_stored_runs_belong_to_the_current_tasks_and_are_complete_traces():
+    for approach, traces in STORED.items():
+        for task_id, trace in traces.items():
+            assert trace.task == BY_ID[task_id].question, f"{approach}/{task_id}: the task's question changed: re-run"
+            assert trace.model and trace.stop_reason, f"{approach}/{task_id}: no model or stop reason"
+            assert diagnose.failure_kind(trace, BY_ID[task_id]) in diagnose.LABELS
+            if trace.answer is not None:
+                assert trace.steps and trace.steps[-1].kind == "final", f"{approach}/{task_id}: answer without a final step"
+            llm_steps = [s for s in trace.steps if s.prompt_tokens > 0]
+            if approach in ("direct", "retrieve") and trace.answer is not None:
+                assert len(llm_steps) == 1 and trace.steps[0].completion_tokens > 0
+            if approach == "retrieve" and trace.answer is not None:
+                assert len(trace.steps[0].arguments["passages"]) == 3
+
+
+def test_a_record_round_trips():
+    trace = Trace(task_id="rt01", task="q", answer="a", sources=["x/1"], stop_reason="answered", counters={"llm_calls": 1})
+    trace.add(step=1, kind="final", tool=None, arguments={"answer": "a"}, observation="", prompt_tokens=10,
+              completion_tokens=2, latency_s=0.5)
+    assert runs.from_record(runs.to_record(trace, "direct")) == trace
+
+
+def test_the_step_budget_rule_prices_runs_by_hand():
+    three = [{"steps": 3, "solved": True}, {"steps": 5, "solved": True}, {"steps": 7, "solved": False}]
+    assert budgets.choose_step_budget(three, 0.1, 2.0) == 5        # 0.3 + 0.5 + 2.5 = 3.3 < budget 7's 3.5
+    assert budgets.choose_step_budget(three, 5.0, 2.0) == 1        # a step dearer than a person: stop at once
+    early = [{"steps": 2, "solved": False}] * 6 + [{"steps": 6, "solved": True}]
+    assert budgets.choose_step_budget(early, 0.1, 2.0) == 6        # giving up early costs 2 steps, not the budget
+    assert budgets.choose_step_budget([{"steps": 2, "solved": True}], 0.0, 2.0) == 2    # ties: the smallest
+
+
+def test_the_failure_labels_follow_their_order():
+    single = BY_ID["rt05"]
+    unanswerable = next(t for t in TASKS if not t.answerable)
+
+    def made(answer=None, stop="answered", reads=(), passages=None):
+        trace = Trace(task_id="t", task="q", answer=answer, stop_reason=stop)
+        for doc in reads:
+            trace.add(step=1, kind="tool", tool="read_document", arguments={"doc_id": doc}, observation="x",
+                      prompt_tokens=0, completion_tokens=0, latency_s=0.0)
+        if passages is not None:
+            trace.add(step=2, kind="final", tool=None, arguments={"passages": passages}, observation="",
+                      prompt_tokens=1, completion_tokens=1, latency_s=0.0)
+        return trace
+    assert diagnose.failure_kind(made("KeyError"), single) == "solved"
+    assert diagnose.failure_kind(made(None, "loop"), single) == "no answer: loop"
+    assert diagnose.failure_kind(made(None, "deadline"), single) == "no answer: budget"
+    assert diagnose.failure_kind(made(None, "invalid calls"), single) == "no answer: broken"
+    assert diagnose.failure_kind(made("I don't know"), single) == "abstained wrongly"
+    assert diagnose.failure_kind(made("I don't know"), unanswerable) == "solved"
+    assert diagnose.failure_kind(made("42"), unanswerable) == "answered the unanswerable"
+    assert diagnose.failure_kind(made("x", passages=["typesmapping/3"]), single) == "wrong, evidence read"
+    assert diagnose.failure_kind(made("x", reads=["with/1"]), single) == "wrong, evidence missed"
+
+
+def test_compare_reports_success_with_an_interval_and_costs():
+    held = load_tasks(split="heldout")
+    table = evaluate.compare({a: STORED[a] for a in ("direct", "react")}, held)
+    assert list(table.index) == ["direct", "react"] and (table["tasks"] == len(held)).all()
+    assert ((table["ci_low"] <= table["success"]) & (table["success"] <= table["ci_high"])).all()
+    assert table.loc["react", "llm_calls"] >= table.loc["direct", "llm_calls"] == 1.0
+    assert (table[f"USD/1,000 tasks at {evaluate.PRICE_MODEL}"] > 0).all()
