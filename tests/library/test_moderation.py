@@ -200,3 +200,16 @@ def test_the_llm_stage_asks_once_per_new_post_with_the_schema_and_reuses_stored_
     assert len(fake.calls) == 2 and fake.calls[0]["response_format"]["schema"] == llm_stage.SCHEMA
     assert [r["label"] for r in first] == ["ok", "ok"] and not first[0]["stored"] and again[0]["stored"]
     assert llm_stage.parse('{"label": "maybe"}')["label"] == "invalid"
+
+
+def test_the_stored_llm_answers_are_complete_and_valid_against_the_schema():
+    from aisd import answer_store
+    from aisd.runtime import toolcalls
+
+    stored = list(answer_store.load(llm_stage.STORE).values())
+    assert len(stored) == llm_stage.SAMPLE, "the store holds one answer per post the notebook sends to the LLM"
+    for record in stored:
+        answer = json.loads(record["text"])
+        assert toolcalls.validate(answer, llm_stage.SCHEMA) is None, record["text"]
+        assert answer["label"] in ("violating", "ok") and answer["policy"] in llm_stage.POLICIES
+        assert record["prompt_tokens"] > 0 and record["completion_tokens"] > 0 and record["seconds"] > 0
