@@ -18,6 +18,15 @@ Traceback (most recent call last):
 aisd.exercises.DelegationError: your answer calls aisd.metrics.recall_at_k, the course's reference answer of notebook 02, exercise ex_recall_at_k: write it yourself (you may use numpy, the standard library and what the exercise names)
 >>> metrics.recall_at_k(["a"], {"a"}, 1)             # outside the guarded call the reference works again
 1.0
+
+A helper that does an exercise's work for another public function is marked as *part* of the reference,
+so the other function is no way round either:
+
+>>> from aisd.meetings import redact
+>>> exercises.guarded(lambda text: redact.find(text))("call 415 555 0199")
+Traceback (most recent call last):
+...
+aisd.exercises.DelegationError: your answer calls aisd.meetings.redact._contact_spans, part of the course's reference answer of notebook 10, exercise ex_redact_contacts: write it yourself (you may use numpy, the standard library and what the exercise names)
 """
 from __future__ import annotations
 
@@ -32,6 +41,10 @@ from pathlib import Path
 from typing import Callable
 
 MARKER = re.compile(r"Reference answer of notebook (\d\d), exercise ``ex_(\w+)``")
+# A helper that does the exercise's work for another public function of the package (e.g. the patterns
+# behind both ``redact_contacts`` and ``find``) says ``Part of the reference answer of notebook NN, exercise
+# ``ex_NAME``.``: it is switched off too, so calling that other function is no way round the guard.
+PART = re.compile(r"Part of the reference answer of notebook (\d\d), exercise ``ex_(\w+)``")
 # The rooms whose functions may be reference answers (the teaching library); never the course tooling.
 SKIP_PACKAGES = ("aisd.course", "aisd.cli")
 
@@ -46,6 +59,7 @@ class Reference:
     exercise: str            # "recall_at_k" (the answer cell is ex_recall_at_k)
     function: Callable
     where: str               # "aisd.metrics.recall_at_k"
+    part: bool = False       # a helper that does part of the work (PART), not the answer itself
 
 
 def _functions(module):
@@ -70,26 +84,29 @@ def _modules_with_references() -> list[str]:
         name = ".".join(("aisd", *path.relative_to(root).with_suffix("").parts)).removesuffix(".__init__")
         if name.startswith(SKIP_PACKAGES) or name == __name__:
             continue
-        if MARKER.search(path.read_text(encoding="utf-8")):
+        text = path.read_text(encoding="utf-8")
+        if MARKER.search(text) or PART.search(text):
             names.append(name)
     return names
 
 
 @functools.lru_cache(maxsize=1)
 def references() -> tuple[Reference, ...]:
-    """Every reference answer in the package (imports only the modules that hold one)."""
+    """Every reference answer in the package, and every part of one (imports only the modules that hold one)."""
     found = []
     for name in _modules_with_references():
         module = importlib.import_module(name)
         for where, function in _functions(module):
             for notebook, exercise in MARKER.findall(function.__doc__ or ""):
                 found.append(Reference(notebook, exercise, function, where))
+            for notebook, exercise in PART.findall(function.__doc__ or ""):
+                found.append(Reference(notebook, exercise, function, where, part=True))
     return tuple(found)
 
 
 def reference_for(notebook: str, exercise: str) -> Reference:
     """The one reference answer of ``ex_<exercise>`` in notebook ``NN``."""
-    matches = [r for r in references() if (r.notebook, r.exercise) == (notebook, exercise)]
+    matches = [r for r in references() if (r.notebook, r.exercise) == (notebook, exercise) and not r.part]
     if len(matches) != 1:
         raise LookupError(f"notebook {notebook}, exercise ex_{exercise} has {len(matches)} reference answers")
     return matches[0]
@@ -101,7 +118,8 @@ _saved: dict[Callable, object] = {}
 
 
 def _refusing_code(ref: Reference):
-    message = (f"your answer calls {ref.where}, the course's reference answer of notebook {ref.notebook}, "
+    what = "part of the course's reference answer" if ref.part else "the course's reference answer"
+    message = (f"your answer calls {ref.where}, {what} of notebook {ref.notebook}, "
                f"exercise ex_{ref.exercise}: write it yourself (you may use numpy, the standard library and "
                "what the exercise names)")
     freevars = ref.function.__code__.co_freevars

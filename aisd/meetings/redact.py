@@ -67,6 +67,11 @@ def _names(text: str, allowed: set[str]) -> list[tuple[int, int]]:
 
 
 def _contact_spans(text: str) -> list[tuple[str, int, int]]:
+    """``[(kind, start, end)]`` of the emails and phone numbers in ``text``, used by :func:`redact_contacts`
+    and :func:`find`.
+
+    Part of the reference answer of notebook 10, exercise ``ex_redact_contacts``.
+    """
     spans = [("email", m.start(), m.end()) for m in _EMAIL.finditer(text)]
     masked = _ISO_DATE.sub(lambda d: "D" * len(d.group()), text)     # a date is not part of a phone number
     for m in _PHONE.finditer(masked):
