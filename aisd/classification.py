@@ -249,6 +249,11 @@ def _loss_per_fraud(y: np.ndarray, costs: Costs, amounts) -> np.ndarray:
 def expected_cost(y_true, scores, threshold: float, costs: Costs = Costs(), amounts=None) -> float:
     """Total cost of flagging every score >= ``threshold``: missed frauds + alerts + false declines.
 
+    The objective :func:`choose_cost_threshold` minimises, so it is off while a notebook grades that
+    exercise (pricing every candidate with it would be a way round writing it).
+
+    Part of the reference answer of notebook 04, exercise ``ex_choose_cost_threshold``.
+
     >>> expected_cost([1, 0, 1, 0], [0.9, 0.8, 0.2, 0.1], threshold=0.5, costs=Costs(100, 5, 10))
     120.0
     """

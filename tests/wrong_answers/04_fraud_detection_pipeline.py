@@ -38,6 +38,28 @@ _COST_RIGHT = "loss.sum() - np.cumsum(loss)[last] + flagged * costs.per_alert + 
 
 WRONG_ANSWERS = {
     "terminal_risk": {
+        "goes round the guard through the package's online replay (ST.replay)": '''
+from aisd.fraud import store as ST
+
+
+def terminal_risk(tx, window_days):
+    filled = tx.assign(**{c: tx[c] if c in tx else 0 for c in ("customer_id", "amount")})
+    features, _ = ST.replay(filled, ST.MemoryStore(), windows=(int(window_days),))
+    return features[f"terminal_risk_{int(window_days)}d"].astype(float)
+''',
+        "goes round the guard through the package's window counter (F.window_stats)": '''
+from aisd.fraud import features as F
+
+
+def terminal_risk(tx, window_days):
+    out = pd.Series(0.0, index=tx.index)
+    for _, group in tx.groupby("terminal_id"):
+        order = np.argsort(group["label_time"].to_numpy(), kind="stable")
+        n, frauds = F.window_stats(group["label_time"].to_numpy()[order], group["is_fraud"].to_numpy()[order],
+                                   group["time"].to_numpy(), window_days * DAY)
+        out.loc[group.index] = np.where(n > 0, frauds / np.maximum(n, 1), 0.0)
+    return out
+''',
         "counts labels at the payment's time (they are not known yet: leaks)": _risk(event='"time"'),
         "counts a label that arrives at the very second of the payment": _risk(side="right"),
         "the number of known frauds instead of the rate": _risk(denominator="1"),
@@ -81,6 +103,15 @@ def threshold_for_alert_budget(scores, days, alerts_per_day):
 ''',
     },
     "choose_cost_threshold": {
+        "goes round the guard by pricing every threshold with C.expected_cost": '''
+from aisd import classification as C
+
+
+def choose_cost_threshold(y_true, scores, amounts, costs):
+    candidates = [math.inf] + sorted(set(np.asarray(scores, dtype=float).tolist()), reverse=True)
+    total = [C.expected_cost(y_true, scores, t, costs, amounts) for t in candidates]
+    return float(candidates[int(np.argmin(total))])
+''',
         "a missed fraud costs costs.fraud_loss (0 here), not its amount": _COST.replace(
             "loss = y * np.asarray(amounts, dtype=float)", "loss = y * float(costs.fraud_loss)").format(cost=_COST_RIGHT),
         "forgets the false-decline cost": _COST.format(
