@@ -66,7 +66,10 @@ def precision_ci(prs: dict[str, dict], comments: dict[str, list[dict]], window: 
 def block_cost(pr_scores: Sequence[float], is_bug: Sequence[bool], threshold: float,
                false_block_cost: float, missed_bug_cost: float) -> float:
     """What a gate that blocks every pull request scoring ``>= threshold`` costs: each clean PR blocked
-    costs ``false_block_cost``, each buggy PR let through costs ``missed_bug_cost``.
+    costs ``false_block_cost``, each buggy PR let through costs ``missed_bug_cost``. The objective
+    :func:`choose_block_threshold` minimises (it calls this), so it is off while a notebook grades that exercise.
+
+    Part of the reference answer of notebook 07, exercise ``ex_choose_block_threshold``.
 
     >>> block_cost([0.9, 0.2, 0.6], [True, False, False], 0.5, false_block_cost=1, missed_bug_cost=10)
     1.0

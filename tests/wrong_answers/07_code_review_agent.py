@@ -143,6 +143,14 @@ def merge_findings(findings, window):
 ''',
     },
     "choose_block_threshold": {
+        "goes round the guard by pricing every threshold with evaluate.block_cost": '''
+from aisd.codereview import evaluate as E
+
+
+def choose_block_threshold(pr_scores, is_bug, false_block_cost, missed_bug_cost):
+    candidates = [math.inf] + sorted(set(float(x) for x in pr_scores), reverse=True)
+    return min(candidates, key=lambda t: E.block_cost(pr_scores, is_bug, t, false_block_cost, missed_bug_cost))
+''',
         "maximises accuracy (ignores the costs)": '''
 def choose_block_threshold(pr_scores, is_bug, false_block_cost, missed_bug_cost):
     scores, bugs = np.asarray(pr_scores, dtype=float), np.asarray(is_bug, dtype=bool)
