@@ -38,6 +38,10 @@ class CalculatorError(AisdError):
 
 
 def _evaluate(node: ast.AST):
+    """The value of a parsed expression's tree: the work of :func:`calculate`, off while it is graded.
+
+    Part of the reference answer of notebook 03, exercise ``ex_calculate``.
+    """
     if isinstance(node, ast.Expression):
         return _evaluate(node.body)
     if isinstance(node, ast.Constant) and type(node.value) in (int, float):

@@ -2,6 +2,15 @@
 
 WRONG_ANSWERS = {
     "calculate": {
+        "goes round the guard through the package's private evaluator (calculator._evaluate)": '''
+import ast
+
+from aisd.agents import calculator
+
+
+def calculate(expression):
+    return calculator._evaluate(ast.parse(expression.strip(), mode="eval"))
+''',
         "eval with empty builtins (an attribute chain still escapes; no exponent limit)": '''
 def calculate(expression):
     return eval(expression, {"__builtins__": {}}, {"sqrt": math.sqrt, "abs": abs, "round": round, "max": max,
