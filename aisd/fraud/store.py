@@ -78,7 +78,13 @@ class MemoryStore(_Recording):
             values.append(value)
 
     def history(self, stream: str, key: int, since: int, until: int) -> tuple[np.ndarray, np.ndarray]:
-        """Times and values of the events with ``since <= time < until``, in time order."""
+        """Times and values of the events with ``since <= time < until``, in time order.
+
+        The point-in-time window query of :func:`aisd.fraud.features.terminal_risk`, so it is off while a
+        notebook grades that exercise.
+
+        Part of the reference answer of notebook 04, exercise ``ex_terminal_risk``.
+        """
         _check_stream(stream)
         times, values = self._events.get((stream, key), ([], []))
         lo, hi = bisect.bisect_left(times, since), bisect.bisect_left(times, until)
@@ -121,7 +127,13 @@ class SQLiteStore(_Recording):
             self._unsaved = 0
 
     def history(self, stream: str, key: int, since: int, until: int) -> tuple[np.ndarray, np.ndarray]:
-        """Times and values of the events with ``since <= time < until``, in time order."""
+        """Times and values of the events with ``since <= time < until``, in time order.
+
+        The point-in-time window query of :func:`aisd.fraud.features.terminal_risk`, so it is off while a
+        notebook grades that exercise.
+
+        Part of the reference answer of notebook 04, exercise ``ex_terminal_risk``.
+        """
         _check_stream(stream)
         rows = self.db.execute("SELECT time, value FROM events WHERE stream = ? AND entity = ? AND time >= ? "
                                "AND time < ? ORDER BY time", (stream, key, since, until)).fetchall()

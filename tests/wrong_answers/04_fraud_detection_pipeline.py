@@ -38,6 +38,20 @@ _COST_RIGHT = "loss.sum() - np.cumsum(loss)[last] + flagged * costs.per_alert + 
 
 WRONG_ANSWERS = {
     "terminal_risk": {
+        "goes round the guard through the online store's window query (MemoryStore.history)": '''
+from aisd.fraud import store as ST
+
+
+def terminal_risk(tx, window_days):
+    store = ST.MemoryStore()
+    for terminal, label_time, fraud in zip(tx["terminal_id"], tx["label_time"], tx["is_fraud"]):
+        store.record_label(int(terminal), int(label_time), int(fraud))
+    out = []
+    for terminal, t in zip(tx["terminal_id"], tx["time"]):
+        _, frauds = store.history("terminal_label", int(terminal), since=int(t) - window_days * DAY, until=int(t))
+        out.append(float(np.mean(frauds)) if len(frauds) else 0.0)
+    return pd.Series(out, index=tx.index)
+''',
         "goes round the guard through the package's online replay (ST.replay)": '''
 from aisd.fraud import store as ST
 
