@@ -76,6 +76,17 @@ def choose_fusion_weight(text_scores, image_scores, relevant, weights, k):
 ''',
     },
     "choose_dedup_threshold": {
+        "goes round the guard by reading each threshold's false-merge rate off dedup.merge_outcomes": '''
+from aisd.multimodal import dedup
+
+
+def choose_dedup_threshold(distances, is_duplicate, max_false_merge_rate):
+    best = -1.0
+    for t in np.unique(np.asarray(distances, dtype=float)):
+        if dedup.merge_outcomes(distances, is_duplicate, t)["false_merge_rate"] <= max_false_merge_rate:
+            best = float(t)
+    return best
+''',
         "stops at the first breach of the budget": '''
 def choose_dedup_threshold(distances, is_duplicate, max_false_merge_rate):
     d, dup = np.asarray(distances, dtype=float), np.asarray(is_duplicate, dtype=bool)
