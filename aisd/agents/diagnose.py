@@ -31,6 +31,11 @@ LABELS = ("solved", "no answer: loop", "no answer: budget", "no answer: broken",
 def passages_read(trace) -> set[str]:
     """The passage ids a trace's steps read (``read_document``'s ``doc_id``, a step's ``passages``).
 
+    It decides :func:`failure_kind`'s "evidence read" or "missed", so it is off while a notebook grades
+    that exercise.
+
+    Part of the reference answer of notebook 03, exercise ``ex_failure_kind``.
+
     >>> from aisd.agents.trace import Trace
     >>> t = Trace(task_id="t", task="q")
     >>> _ = t.add(step=1, kind="tool", tool="read_document", arguments={"doc_id": "with/1"}, observation="x",

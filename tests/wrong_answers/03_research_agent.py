@@ -89,6 +89,24 @@ def calculate(expression):
 ''',
     },
     "failure_kind": {
+        "goes round the guard through the package's diagnose.passages_read": '''
+from aisd.agents.diagnose import passages_read
+from aisd.agents.trace import is_abstention
+
+
+def failure_kind(trace, task):
+    if task.solved_by(trace.answer):
+        return "solved"
+    if trace.answer is None:
+        if trace.stop_reason == "loop":
+            return "no answer: loop"
+        return "no answer: budget" if trace.stop_reason in ("steps", "tokens", "deadline") else "no answer: broken"
+    if task.answerable and is_abstention(trace.answer):
+        return "abstained wrongly"
+    if not task.answerable:
+        return "answered the unanswerable"
+    return "wrong, evidence read" if passages_read(trace) & set(task.supporting_ids) else "wrong, evidence missed"
+''',
         "counts the cited sources as read": '''
 from aisd.agents.trace import is_abstention
 
