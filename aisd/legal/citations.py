@@ -159,6 +159,11 @@ def find_references(text: str, law: str, article: int | None = None) -> list[Ref
     ("Article 9 of Regulation (EU) 2016/679" -> GDPR) and is dropped otherwise (Regulation (EU) 2019/1020
     is not in the corpus).
 
+    It reads an article's paragraphs and point as :func:`citation_to_id` does, so it is off while a notebook
+    grades that exercise.
+
+    Part of the reference answer of notebook 06, exercise ``ex_citation_to_id``.
+
     >>> [r.citation.id for r in find_references("referred to in Article 6(1), point (a)", "gdpr")]
     ['gdpr/6/1/a']
     >>> [r.citation.id for r in find_references("Article 5 of Regulation (EU) No 182/2011 shall apply", "aiact")]

@@ -2,6 +2,25 @@
 
 WRONG_ANSWERS = {
     "citation_to_id": {
+        "goes round the guard through the package find_references (it reads the article, paragraphs and point)": r'''
+import re
+
+from aisd.legal import citations
+
+LAW_ALIASES = citations.ALIASES
+
+
+def citation_to_id(text, default_law=None):
+    names = sorted(((n.lower(), law) for law, ns in LAW_ALIASES.items() for n in ns), key=lambda p: -len(p[0]))
+    law = next((l for n, l in names if re.search(r"(?<![\w/])" + re.escape(n) + r"(?![\w/])", text.lower())),
+               default_law)
+    if law is None:
+        raise ValueError(f"no known law in {text!r}")
+    refs = citations.find_references(re.sub(r"(?i)\b(?:article|art)\b\.?\s*(?=\d)", "Article ", text), law)
+    if not refs:
+        raise ValueError(f"no article in {text!r}")
+    return refs[0].citation.id
+''',
         "drops the point given as ', point (x)'": r'''
 import re
 LAW_ALIASES = citations.ALIASES
