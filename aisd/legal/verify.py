@@ -96,6 +96,8 @@ def cited_ids(sentence: str, default_law: str | None = None) -> list[str]:
 def covering(cited: str, retrieved: Sequence[str]) -> str | None:
     """The retrieved chunk that holds a cited provision: the same id, or the nearest retrieved ancestor.
 
+    Part of the reference answer of notebook 06, exercise ``ex_sentence_problems`` (off while it is graded).
+
     >>> covering("gdpr/83/5/a", ["gdpr/83/5"]), covering("gdpr/83", ["gdpr/83/5"])
     ('gdpr/83/5', None)
     """

@@ -206,6 +206,33 @@ def search_as(user, question, k, index, cache):
 ''',
     },
     "sentence_problems": {
+        "goes round the guard through the package verify.covering (the retrieved chunk that holds a cited point)": r'''
+import re
+
+from aisd.legal import verify
+
+cited_ids = verify.cited_ids
+normalise = verify.normalise
+QUOTE = re.compile(r"“([^”]+)”|\"([^\"]+)\"")
+
+
+def sentence_problems(sentence, retrieved):
+    problems, holders = [], []
+    cited = cited_ids(sentence)
+    for cid in cited:
+        holder = verify.covering(cid, list(retrieved))
+        if holder is None:
+            problems.append(f"cites {cid}, which was not retrieved")
+        else:
+            holders.append(holder)
+    if not cited:
+        problems.append("no citation")
+    for pair in QUOTE.findall(sentence):
+        quote = pair[0] or pair[1]
+        if not any(normalise(quote) in normalise(retrieved[h]) for h in holders):
+            problems.append(f'quote not in the cited text: "{quote}"')
+    return problems
+''',
         "checks quotes against every retrieved chunk, not the cited ones": r'''
 cited_ids, normalise = verify.cited_ids, verify.normalise
 QUOTE = re.compile(r"“([^”]+)”|\"([^\"]+)\"")
