@@ -30,9 +30,14 @@ from . import paths
 STORE_02 = paths.DATASETS / "pydoc_qa" / "answers.jsonl"
 
 
-def request_key(model: str, messages: list[dict], max_tokens: int) -> str:
-    """A stable hash of one chat request (temperature 0)."""
-    blob = json.dumps({"model": model, "messages": messages, "max_tokens": max_tokens}, sort_keys=True)
+def request_key(model: str, messages: list[dict], max_tokens: int, **extra) -> str:
+    """A stable hash of one chat request (temperature 0); ``extra`` holds whatever else shapes the answer
+    (e.g. ``schema=`` for structured output), so a changed schema is a different request.
+
+    >>> request_key("m", [], 10) == request_key("m", [], 10, schema={"type": "object"})
+    False
+    """
+    blob = json.dumps({"model": model, "messages": messages, "max_tokens": max_tokens, **extra}, sort_keys=True)
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
 

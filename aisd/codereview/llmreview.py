@@ -16,13 +16,12 @@ file m.py
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import sys
 import time
 from pathlib import Path
 
-from .. import paths
+from .. import answer_store, paths
 from .diffs import HUNK
 
 STORE = paths.DATASETS / "code_review" / "llm_reviews.jsonl"
@@ -74,17 +73,13 @@ def messages_for(diff: str) -> list[dict]:
 
 
 def request_key(model: str, messages: list[dict], max_tokens: int) -> str:
-    blob = json.dumps({"model": model, "messages": messages, "max_tokens": max_tokens, "schema": FINDINGS_SCHEMA},
-                      sort_keys=True)
-    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+    """The stored review's key: the course's request key (:func:`aisd.answer_store.request_key`) with the schema."""
+    return answer_store.request_key(model, messages, max_tokens, schema=FINDINGS_SCHEMA)
 
 
 def load_store(path: str | Path = STORE) -> dict[str, dict]:
-    path = Path(path)
-    if not path.is_file():
-        return {}
-    with open(path, encoding="utf-8") as f:
-        return {r["key"]: r for r in map(json.loads, filter(str.strip, f))}
+    """The stored reviews, ``{key: record}`` (:func:`aisd.answer_store.load`)."""
+    return answer_store.load(path)
 
 
 def review(client, model: str, pr: dict, store: dict[str, dict]) -> dict:
