@@ -117,12 +117,31 @@ _depth = 0
 _saved: dict[Callable, object] = {}
 
 
-def _refusing_code(ref: Reference):
+def _refusal(ref: Reference) -> str:
     what = "part of the course's reference answer" if ref.part else "the course's reference answer"
-    message = (f"your answer calls {ref.where}, {what} of notebook {ref.notebook}, "
-               f"exercise ex_{ref.exercise}: write it yourself (you may use numpy, the standard library and "
-               "what the exercise names)")
-    freevars = ref.function.__code__.co_freevars
+    return (f"your answer calls {ref.where}, {what} of notebook {ref.notebook}, "
+            f"exercise ex_{ref.exercise}: write it yourself (you may use numpy, the standard library and "
+            "what the exercise names)")
+
+
+def _library_function(dotted: str) -> Callable:
+    """``"jiwer.wer"`` -> the function (module path, then attributes)."""
+    parts = dotted.split(".")
+    for cut in range(len(parts) - 1, 0, -1):
+        try:
+            value = importlib.import_module(".".join(parts[:cut]))
+        except ImportError:
+            continue
+        for attr in parts[cut:]:
+            value = getattr(value, attr)
+        if not inspect.isfunction(value):
+            raise TypeError(f"{dotted} is not a Python function; it cannot be switched off")
+        return value
+    raise ImportError(f"no module found for {dotted}")
+
+
+def _refusing_code(function: Callable, message: str):
+    freevars = function.__code__.co_freevars
     # The replacement body must close over as many cells as the original (Python checks it on assignment).
     args = ", ".join(freevars)
     source = (f"def _outer({args}):\n    def _refuse(*args, **kwargs):\n"
@@ -131,22 +150,26 @@ def _refusing_code(ref: Reference):
     namespace = {"_DelegationError": DelegationError}
     exec(source, namespace)
     code = namespace["_outer"](*[None] * len(freevars)).__code__
-    return code.replace(co_name=ref.function.__code__.co_name, co_freevars=freevars)
+    return code.replace(co_name=function.__code__.co_name, co_freevars=freevars)
 
 
 @contextlib.contextmanager
-def no_delegation(allow: tuple[str, ...] = ()):
+def no_delegation(allow: tuple[str, ...] = (), forbid: tuple[str, ...] = ()):
     """Inside the block every reference answer raises :class:`DelegationError` (except those whose
-    exercise is named in ``allow``: an exercise may build on an earlier one)."""
+    exercise is named in ``allow``: an exercise may build on an earlier one), and so does each library
+    function named in ``forbid`` (e.g. ``"jiwer.wer"``: the oracle of an exercise whose point is to write it)."""
     global _depth
     with _lock:
         if _depth == 0:
-            for ref in references():
-                if ref.exercise in allow or ref.function in _saved:
+            off = [(ref.function, _refusal(ref)) for ref in references() if ref.exercise not in allow]
+            off += [(_library_function(name), f"your answer calls {name}, the library the hidden tests use to "
+                     "check this exercise: the exercise is to write it yourself") for name in forbid]
+            for function, message in off:
+                if function in _saved:
                     continue
-                _saved[ref.function] = ref.function.__code__
-                ref.function.__code__ = _refusing_code(ref)
-                ref.function.__globals__.setdefault("_DelegationError", DelegationError)
+                _saved[function] = function.__code__
+                function.__code__ = _refusing_code(function, message)
+                function.__globals__.setdefault("_DelegationError", DelegationError)
         _depth += 1
     try:
         yield
@@ -159,17 +182,25 @@ def no_delegation(allow: tuple[str, ...] = ()):
                 _saved.clear()
 
 
-def guarded(answer: Callable, allow: tuple[str, ...] = ()) -> Callable:
-    """``answer`` (the learner's function), called with every reference answer switched off.
+def guarded(answer: Callable, allow: tuple[str, ...] = (), forbid: tuple[str, ...] = ()) -> Callable:
+    """``answer`` (the learner's function), called with every reference answer switched off, and the
+    library functions named in ``forbid`` too.
 
     >>> guarded(lambda x: x + 1)(1)
     2
+    >>> import jiwer
+    >>> guarded(lambda ref, hyp: jiwer.wer(ref, hyp), forbid=("jiwer.wer",))("a b", "a c")
+    Traceback (most recent call last):
+    ...
+    aisd.exercises.DelegationError: your answer calls jiwer.wer, the library the hidden tests use to check this exercise: the exercise is to write it yourself
+    >>> jiwer.wer("a b", "a c")
+    0.5
     """
     if not callable(answer):
         raise TypeError(f"expected the function your answer cell defines, got {type(answer).__name__}")
 
     @functools.wraps(answer)
     def call(*args, **kwargs):
-        with no_delegation(allow):
+        with no_delegation(allow, forbid):
             return answer(*args, **kwargs)
     return call

@@ -2,6 +2,22 @@
 
 WRONG_ANSWERS = {
     "ndcg_at_k": {
+        "wraps scikit-learn's ndcg_score (the oracle of the hidden tests)": '''
+import numpy as np
+from sklearn.metrics import ndcg_score
+
+def ndcg_at_k(recommended, relevant, k):
+    if not relevant or not recommended:
+        return 0.0
+    items = sorted(set(recommended) | set(relevant))
+    where = {item: i for i, item in enumerate(items)}
+    y_true = np.zeros((1, len(items))); y_score = np.zeros((1, len(items)))
+    for item in relevant:
+        y_true[0, where[item]] = 1
+    for rank, item in enumerate(recommended):
+        y_score[0, where[item]] = len(recommended) - rank
+    return float(ndcg_score(y_true, y_score, k=k))
+''',
         "recall@k instead of NDCG": '''
 def ndcg_at_k(recommended, relevant, k):
     relevant = set(relevant)

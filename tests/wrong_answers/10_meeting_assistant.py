@@ -2,6 +2,22 @@
 
 WRONG_ANSWERS = {
     "word_error_rate": {
+        "calls jiwer (the oracle of the hidden tests)": '''
+import jiwer
+
+def word_error_rate(reference, hypothesis):
+    if not reference.split():
+        return float(len(hypothesis.split()))
+    return jiwer.wer(reference, hypothesis)
+''',
+        "reads the rate off jiwer.process_words": '''
+import jiwer
+
+def word_error_rate(reference, hypothesis):
+    if not reference.split():
+        return float(len(hypothesis.split()))
+    return jiwer.process_words(reference, hypothesis).wer
+''',
         "compares position by position (no alignment)": '''
 def word_error_rate(reference, hypothesis):
     ref, hyp = reference.split(), hypothesis.split()
