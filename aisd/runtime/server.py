@@ -5,13 +5,14 @@
 False
 
 - :func:`ensure_server` starts it on demand, on a free port of 127.0.0.1 (never reachable from other
-  machines), detached from the notebook, so every notebook of one user shares it. Its pid, port and
-  model are kept in ``<state dir>/llm_server.json`` (state dir: ``$AISD_HOME`` or ``~/.cache/aisd``),
-  and a file lock makes sure two notebooks starting at once get one server.
+  machines), detached from the notebook, so every notebook of one user shares it. One server per model
+  tier (``tiny``, ``small``: :data:`aisd.runtime.models.TIERS`); each one's pid, port and model are kept in
+  ``<state dir>/llm_server.json`` (tiny) or ``llm_server_small.json`` (state dir: ``$AISD_HOME`` or
+  ``~/.cache/aisd``), and a file lock per tier makes sure two notebooks starting at once get one server.
 - A server that died is started again by the next call; one busy answering another notebook is left
   alone. ``aisd llm status|start|stop`` looks after it from a terminal.
-- It uses 1 CPU thread (``AISD_LLM_THREADS``, see :func:`threads`) and the model of
-  :func:`aisd.runtime.models.gguf_path`.
+- It uses 1 CPU thread (``AISD_LLM_THREADS``, see :func:`threads`) and the model file of
+  :func:`aisd.runtime.models.gguf_path` (the small tier's only once it is assembled and verified).
 
 Processes are looked at through ``psutil`` (Linux and macOS; on Windows use WSL or Binder).
 """
@@ -34,7 +35,7 @@ from pathlib import Path
 import psutil
 
 from .. import paths
-from .models import LOCAL_MODEL, LLMUnavailable, gguf_path
+from .models import LLMUnavailable, gguf_path, tier_of
 
 STATE_FILE = "llm_server.json"
 LOCK_FILE = "llm_server.lock"
@@ -42,21 +43,33 @@ LOG_FILE = "llm_server.log"
 START_TIMEOUT_S = 60               # a cold start on a slow disk can take a while; ~1 s is usual
 
 
-def _state_path() -> Path:
-    return paths.state_dir() / STATE_FILE
+def _file(name: str, tier: str) -> Path:
+    """``llm_server.json`` for the tiny tier (as before tiers existed), ``llm_server_small.json`` ..."""
+    tier = tier_of(tier).tier
+    stem, dot, suffix = name.partition(".")
+    return paths.state_dir() / (name if tier == "tiny" else f"{stem}_{tier}{dot}{suffix}")
 
 
-def _read_state() -> dict | None:
+def _state_path(tier: str = "tiny") -> Path:
+    return _file(STATE_FILE, tier)
+
+
+def log_path(tier: str = "tiny") -> Path:
+    """The server's log file (what llama.cpp printed)."""
+    return _file(LOG_FILE, tier)
+
+
+def _read_state(tier: str = "tiny") -> dict | None:
     try:
-        return json.loads(_state_path().read_text())
+        return json.loads(_state_path(tier).read_text())
     except (FileNotFoundError, json.JSONDecodeError):
         return None
 
 
 @contextlib.contextmanager
-def _server_lock():
-    """Only one process at a time may start or stop the server (the others wait, then reuse it)."""
-    with open(paths.state_dir() / LOCK_FILE, "w") as lock:
+def _server_lock(tier: str = "tiny"):
+    """Only one process at a time may start or stop a tier's server (the others wait, then reuse it)."""
+    with open(_file(LOCK_FILE, tier), "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         try:
             yield
@@ -86,13 +99,13 @@ def _probe(port: int, timeout: float) -> str:
         return "down"
 
 
-def status() -> dict | None:
-    """The running local server's record (``pid``, ``port``, ``model``, ``base_url`` ...), or None.
+def status(tier: str = "tiny") -> dict | None:
+    """The running local server's record (``pid``, ``port``, ``model``, ``base_url``, ``tier`` ...), or None.
 
     >>> status()        # doctest: +SKIP
     {'pid': 4242, 'port': 38811, 'model': '/.../SmolLM2-135M-Instruct.Q4_1.gguf', 'base_url': ...}
     """
-    state = _read_state()
+    state = _read_state(tier)
     if state is None:
         return None
     answer = _probe(state["port"], timeout=2.0)
@@ -114,10 +127,10 @@ def _free_port(preferred: int | None = None) -> int:
     raise LLMUnavailable("no free port on 127.0.0.1")
 
 
-def log_tail(lines: int = 15) -> str:
+def log_tail(lines: int = 15, tier: str = "tiny") -> str:
     """The last lines of the server's log (what it said before it failed)."""
     try:
-        text = (paths.state_dir() / LOG_FILE).read_text(errors="replace")
+        text = log_path(tier).read_text(errors="replace")
     except FileNotFoundError:
         return "(no server log)"
     return "\n".join(text.strip().splitlines()[-lines:])
@@ -164,78 +177,83 @@ def threads() -> int:
     return max(1, int(os.environ.get("AISD_LLM_THREADS") or 1))
 
 
-def _start_server(preferred_port: int | None = None) -> dict:
-    """Start llama.cpp's server detached (own session, log file) and wait until it answers."""
+def _start_server(tier: str = "tiny", preferred_port: int | None = None) -> dict:
+    """Start llama.cpp's server for ``tier`` detached (own session, log file) and wait until it answers."""
     if importlib.util.find_spec("llama_cpp") is None:
         raise LLMUnavailable("llama-cpp-python is not installed: run `make setup` (it compiles llama.cpp once, "
                              "~4 min), or set AISD_LLM_BASE_URL to use a provider")
-    gguf = gguf_path()
+    model = tier_of(tier)
+    gguf = gguf_path(model.tier)           # the small tier's file is verified (size, SHA-256) first
     if not gguf.is_file():
         raise LLMUnavailable(f"model file {gguf} does not exist (check AISD_LLM_GGUF)")
     port = _free_port(preferred_port)
-    command = [sys.executable, "-m", "llama_cpp.server", "--model", str(gguf), "--model_alias", LOCAL_MODEL,
-               "--host", "127.0.0.1", "--port", str(port), "--n_ctx", "2048", "--n_threads", str(threads()),
+    log_file = log_path(model.tier)
+    command = [sys.executable, "-m", "llama_cpp.server", "--model", str(gguf), "--model_alias", model.alias,
+               "--host", "127.0.0.1", "--port", str(port), "--n_ctx", str(model.n_ctx),
+               "--n_threads", str(threads()),
                # Shared by every notebook: a new request must wait for the running one, not cut it off.
                "--interrupt_requests", "False",
-               # Logit buffers grow with the batch: 128 instead of 512 saves ~150 MB after a long prompt,
-               # at the same speed (measured: 634-token prompt 2.2 s either way).
-               "--n_batch", "128"]
+               # Logit buffers grow with the batch: for the tiny model 128 instead of 512 saves ~150 MB after a
+               # long prompt at the same speed (measured: 634-token prompt 2.2 s either way); see TIERS.
+               "--n_batch", str(model.n_batch)]
     started = time.monotonic()
-    with open(paths.state_dir() / LOG_FILE, "w") as log:
+    with open(log_file, "w") as log:
         process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
                                    start_new_session=True)   # outlives this notebook's kernel
     threading.Thread(target=process.wait, daemon=True).start()  # reap it if it exits while we live
     while not healthy(port, timeout=1):
         if process.poll() is not None:
-            raise LLMUnavailable(f"the local LLM server exited with code {process.returncode} while starting. "
-                                 f"Its log ({paths.state_dir() / LOG_FILE}) ends with:\n{log_tail()}\n"
-                                 "Try `aisd llm start` in a terminal to see it, or set AISD_LLM_BASE_URL.")
+            raise LLMUnavailable(f"the local LLM server ({model.tier}) exited with code {process.returncode} while "
+                                 f"starting. Its log ({log_file}) ends with:\n{log_tail(tier=model.tier)}\n"
+                                 f"Try `aisd llm start {model.tier}` in a terminal to see it, or set AISD_LLM_BASE_URL.")
         if time.monotonic() - started > START_TIMEOUT_S:
             _kill(process.pid)
-            raise LLMUnavailable(f"the local LLM server did not answer within {START_TIMEOUT_S} s. Its log ends "
-                                 f"with:\n{log_tail()}\nIs the machine out of memory? Try `aisd llm start`.")
+            raise LLMUnavailable(f"the local LLM server ({model.tier}) did not answer within {START_TIMEOUT_S} s. Its "
+                                 f"log ends with:\n{log_tail(tier=model.tier)}\nIs the machine out of memory (it needs "
+                                 f"~{model.server_rss_mb} MB)? Try `aisd llm start {model.tier}`.")
         time.sleep(0.05)
     state = {"pid": process.pid, "port": port, "base_url": f"http://127.0.0.1:{port}/v1", "model": str(gguf),
-             "alias": LOCAL_MODEL, "started_at": time.time(), "start_seconds": round(time.monotonic() - started, 3),
-             "log": str(paths.state_dir() / LOG_FILE)}
-    tmp = _state_path().with_suffix(".tmp")
+             "alias": model.alias, "tier": model.tier, "started_at": time.time(),
+             "start_seconds": round(time.monotonic() - started, 3), "log": str(log_file)}
+    tmp = _state_path(model.tier).with_suffix(".tmp")
     tmp.write_text(json.dumps(state, indent=1))
-    tmp.replace(_state_path())
+    tmp.replace(_state_path(model.tier))
     return state
 
 
-def ensure_server() -> dict:
-    """The local server's record, starting the server first if none answers.
+def ensure_server(tier: str = "tiny") -> dict:
+    """The record of ``tier``'s local server, starting the server first if none answers.
 
-    Safe to call from many processes at once: they share one server.
+    Safe to call from many processes at once: they share one server per tier.
 
     >>> ensure_server()["base_url"]          # doctest: +SKIP
     'http://127.0.0.1:38811/v1'
     """
-    running = status()
+    tier = tier_of(tier).tier
+    running = status(tier)
     if running:
         return running
-    with _server_lock():
-        running = status()                  # another process may have started it meanwhile
+    with _server_lock(tier):
+        running = status(tier)              # another process may have started it meanwhile
         if running:
             return running
-        old = _read_state()
+        old = _read_state(tier)
         if old:                             # it died or hangs: clear it away, reuse its port if free
             _kill(old["pid"])
-        return _start_server(preferred_port=old["port"] if old else None)
+        return _start_server(tier, preferred_port=old["port"] if old else None)
 
 
-def stop_server() -> bool:
-    """Stop the local server if one runs; True if one was stopped.
+def stop_server(tier: str = "tiny") -> bool:
+    """Stop ``tier``'s local server if one runs; True if one was stopped.
 
     >>> stop_server()        # doctest: +SKIP
     True
     """
-    with _server_lock():
-        state = _read_state()
+    with _server_lock(tier):
+        state = _read_state(tier)
         if not state:
             return False
         was_running = is_our_server(state["pid"])
         _kill(state["pid"])
-        _state_path().unlink(missing_ok=True)
+        _state_path(tier).unlink(missing_ok=True)
         return was_running

@@ -29,7 +29,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .models import LOCAL_MODEL
+from .models import TIERS
 
 PRICES_FILE = Path(__file__).parents[1] / "data" / "prices.json"
 
@@ -45,7 +45,8 @@ class Call:
     latency_s: float                 # request sent -> response complete
     first_token_s: float | None = None   # streaming only: request sent -> first token
     stream: bool = False
-    source: str = "usage"            # "usage" (reported by the server) or "estimated" (counted here)
+    source: str = "usage"            # "usage" (reported by the server), "estimated" (counted here) or
+    #                                  "stored" (a stored answer read back: tokens and latency as when it was made)
     at: float = dataclasses.field(default_factory=time.time)
 
 
@@ -73,6 +74,16 @@ def calls() -> list[Call]:
     """
     with _lock:
         return list(_calls)
+
+
+def live_calls() -> list[Call]:
+    """The calls that went to a model during this run (stored answers read back left out).
+
+    >>> reset(); _ = record(model="m", provider="stored", prompt_tokens=1, completion_tokens=1, latency_s=1,
+    ...                     source="stored"); len(calls()), len(live_calls())
+    (1, 0)
+    """
+    return [c for c in calls() if c.source != "stored"]
 
 
 def reset() -> None:
@@ -123,7 +134,7 @@ def cost(model: str, prompt_tokens: int, completion_tokens: int) -> float:
     >>> cost("smollm2", 5000, 5000)
     0.0
     """
-    if model == LOCAL_MODEL:
+    if model in {m.alias for m in TIERS.values()}:
         return 0.0
     row = next((m for m in _prices()["models"] if m["model"] == model), None)
     if row is None:

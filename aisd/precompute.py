@@ -1,0 +1,89 @@
+"""``aisd precompute NN [STEP]``: regenerate a notebook's committed artefacts (stored LLM answers, model runs).
+
+Each step is a module's regeneration function; every one is resumable (its records are written as they are
+made, and a run that was stopped continues where it stopped) and prints progress with an ETA. The steps and
+what they make are listed by ``aisd precompute --list``; ``datasets/README.md`` says how long each took.
+
+The LLM steps use the ``small`` tier (:data:`aisd.runtime.models.STORED_TIER`): run ``aisd llm fetch small``
+first. On 2 quiet cores it makes ~25 tokens/s; on a busy machine ten times fewer, so run them in the
+background (``nohup aisd precompute 07 > precompute-07.log &``) and commit the files they write.
+
+>>> [s.step for s in STEPS["07"]]
+['tests', 'llm']
+>>> list(progress(range(3), "demo", out=lambda *a, **k: None))
+[0, 1, 2]
+"""
+from __future__ import annotations
+
+import dataclasses
+import importlib
+import inspect
+import sys
+import time
+from collections.abc import Iterable
+
+from .errors import AisdError
+
+
+@dataclasses.dataclass(frozen=True)
+class Step:
+    notebook: str
+    step: str
+    target: str        # "module:function" called with no argument
+    makes: str         # what it writes
+    llm: bool = False  # needs the small model's server
+
+
+STEPS: dict[str, list[Step]] = {}
+for _step in [
+    Step("02", "answers", "aisd.answer_store:main", "datasets/pydoc_qa/answers.jsonl (tiny and small)", llm=True),
+    Step("03", "runs", "aisd.agents.runs:main", "datasets/research_tasks/runs.jsonl", llm=True),
+    Step("05", "scores", "aisd.moderation.precompute:minilm", "datasets/tweeteval/minilm_*"),
+    Step("05", "llm", "aisd.moderation.llm_stage:store_answers", "datasets/tweeteval/llm_answers.jsonl", llm=True),
+    Step("06", "vectors", "aisd.legal.vectors:write", "datasets/eu_law_qa/chunk_vectors.npz"),
+    Step("07", "tests", "aisd.codereview.testrun:main", "datasets/code_review/test_runs.jsonl"),
+    Step("07", "llm", "aisd.codereview.llmreview:main", "datasets/code_review/llm_reviews.jsonl", llm=True),
+    Step("08", "features", "aisd.multimodal.precompute:main", "datasets/multimodal/features.npz"),
+    Step("10", "audio", "aisd.meetings.precompute:main", "datasets/meetings/precomputed/"),
+    Step("10", "notes", "aisd.meetings.notes:main", "datasets/meetings/llm_answers.jsonl", llm=True),
+]:
+    STEPS.setdefault(_step.notebook, []).append(_step)
+
+
+def progress(items: Iterable, label: str, out=print):
+    """Yield ``items``, printing after each one how many are done, the time taken and an estimate of the rest."""
+    items = list(items)
+    started = time.monotonic()
+    for i, item in enumerate(items, 1):
+        yield item
+        elapsed = time.monotonic() - started
+        eta = elapsed / i * (len(items) - i)
+        out(f"[{label}] {i}/{len(items)}  {elapsed:6.0f} s elapsed, ~{eta:5.0f} s to go", file=sys.stderr, flush=True)
+
+
+def steps(notebook: str, step: str | None = None) -> list[Step]:
+    """The steps of ``notebook`` (``"07"`` or ``"07_code_review_agent"``), or the one named ``step``."""
+    nn = notebook[:2]
+    if nn not in STEPS:
+        raise AisdError(f"notebook {notebook!r} has no precompute step; these do: {', '.join(STEPS)}")
+    chosen = [s for s in STEPS[nn] if step in (None, s.step)]
+    if not chosen:
+        raise AisdError(f"notebook {nn} has no step {step!r}; its steps: {', '.join(s.step for s in STEPS[nn])}")
+    return chosen
+
+
+def run(notebook: str, step: str | None = None) -> None:
+    """Run the steps of ``notebook`` in order (the LLM steps check first that the small model is there)."""
+    from .runtime import models
+
+    for s in steps(notebook, step):
+        if s.llm:
+            problem = models.verified(models.models_dir() / models.TIERS["small"].file_name, models.TIERS["small"])
+            if problem:
+                raise AisdError(problem)
+        module, function = s.target.split(":")
+        started = time.monotonic()
+        print(f"== {s.notebook} {s.step}: {s.makes}", flush=True)
+        fn = getattr(importlib.import_module(module), function)
+        fn([]) if "argv" in inspect.signature(fn).parameters else fn()    # not the `aisd` command's own argv
+        print(f"== {s.notebook} {s.step} done in {time.monotonic() - started:.0f} s", flush=True)
