@@ -8,8 +8,9 @@ STAMP := $(VENV)/.installed
 PORT ?= 8888
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 START := notebooks/00_start_here.ipynb
+PROXY := deploy/node_modules/.bin/configurable-http-proxy
 
-.PHONY: lab lab-instructor test setup release check-release bench clean-venv
+.PHONY: lab lab-instructor test setup release check-release bench clean-venv hub
 
 setup: $(STAMP)
 
@@ -46,7 +47,7 @@ TEST_HOME := $(CURDIR)/.test-home
 # Two test workers share 2 cores: one thread each for OpenMP/BLAS. Measured on a busy machine (load 15),
 # scikit-learn's HistGradientBoosting trained in 2.8 s on 1 thread and 86-202 s on 2 or more (threads that
 # spin-wait for each other); Binder's start script sets the same for its 1 CPU.
-test: $(STAMP)
+test: $(STAMP) $(PROXY)
 	export AISD_HOME=$(TEST_HOME) OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1; status=0; \
 	$(BIN)/python -m pytest -n 2 --dist loadgroup --doctest-modules tests aisd || status=$$?; \
 	$(BIN)/aisd llm stop >/dev/null 2>&1 || true; exit $$status
@@ -72,3 +73,16 @@ lab-instructor: $(STAMP)
 	cd autograder/course && $(CURDIR)/$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.port=$(PORT) \
 	  $(ROOT_FLAG) --ServerApp.root_dir=$(CURDIR)/autograder/course \
 	  --LabApp.app_settings_dir=$(CURDIR)/binder/jupyter/settings
+
+# A class on JupyterHub on this machine (as root: one Unix user per roster name of deploy/class.toml).
+# The proxy comes from npm (deploy/package.json, pinned by its lock file); hub and culler from .venv.
+# State (database, secrets, passwords, homes, nbgrader exchange) stays in HUB_STATE. See deploy/README.md.
+HUB_STATE ?= $(CURDIR)/.hub
+$(PROXY): deploy/package.json deploy/package-lock.json
+	cd deploy && npm ci --no-audit --no-fund
+	touch $@
+
+hub: $(STAMP) $(PROXY)
+	@test "$$(id -u)" = 0 || { echo "make hub runs as root: it creates a Unix user per roster name (deploy/README.md)"; exit 2; }
+	@echo "The class: http://127.0.0.1:$${AISD_HUB_PORT:-8000}  (passwords: $(HUB_STATE)/passwords.json, root only)"
+	AISD_HUB_STATE=$(HUB_STATE) $(BIN)/jupyterhub -f deploy/jupyterhub_config.py
