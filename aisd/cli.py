@@ -2,6 +2,8 @@
 
     aisd check notebooks/00_start_here.ipynb     grade one notebook, hidden tests included
     aisd grade SUBMISSIONS --course DIR          grade a class (nbgrader autograde + feedback)
+    aisd progress [--json]                       what your checks and mock interviews recorded
+    aisd items [--course DIR] [--out DIR]        item analysis of a graded class (instructor)
     aisd course-dir [--course DIR]               lay out an nbgrader course directory (instructor lab)
     aisd release [--check] [--only NN_name]      notebooks/ from solutions/
     aisd llm status|start|stop                   the local LLM server the notebooks share
@@ -28,6 +30,12 @@ def cmd_check(args) -> int:
     from .course.selfcheck import check
 
     report = check(args.notebook, assignment=args.assignment, cell_timeout=args.cell_timeout)
+    from .course.progress import record_check
+
+    try:
+        record_check(report)          # `aisd progress` reads it
+    except OSError as exc:            # a read-only state dir must not cost the learner their report
+        print(f"note: this check was not recorded for `aisd progress` ({exc})", file=sys.stderr)
     if args.review:
         from .course.review import review
 
@@ -51,6 +59,24 @@ def cmd_course_dir(args) -> int:
 
     course = prepare_course(args.course)
     print(f"nbgrader course directory ready: {course.root}")
+    return 0
+
+
+def cmd_progress(args) -> int:
+    from .course.progress import report, summary
+
+    data = summary()
+    print(json.dumps(data, indent=1) if args.json else report(data))
+    return 0
+
+
+def cmd_items(args) -> int:
+    from pathlib import Path
+
+    from .course.items import analyse, write
+
+    analysis = write(analyse(args.course), args.out or Path(args.course) / "export")
+    print(analysis.table())
     return 0
 
 
@@ -166,6 +192,15 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("course-dir", help="lay out an nbgrader course directory from solutions/ (formgrader)")
     p.add_argument("--course", default="autograder/course", help="the course directory (default autograder/course)")
     p.set_defaults(func=cmd_course_dir)
+
+    p = sub.add_parser("progress", help="your points, missed quiz topics, mock-interview times, what next")
+    p.add_argument("--json", action="store_true", help="print the figures as JSON")
+    p.set_defaults(func=cmd_progress)
+
+    p = sub.add_parser("items", help="item analysis of a graded class: mean, zeros, discrimination, failures")
+    p.add_argument("--course", default="autograder/course", help="nbgrader course directory with the gradebook")
+    p.add_argument("--out", help="where items.csv and items.png go (default: COURSE/export)")
+    p.set_defaults(func=cmd_items)
 
     p = sub.add_parser("release", help="generate notebooks/ from solutions/ with nbgrader")
     p.add_argument("--check", action="store_true", help="only report whether notebooks/ is stale")
