@@ -16,6 +16,7 @@ the chosen question in an interviewer's voice; without one, the rule's text is t
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from ..requirements import Requirements
@@ -91,12 +92,27 @@ def llm_configured() -> bool:
     return bool(os.environ.get("AISD_LLM_BASE_URL"))
 
 
+def keeps_numbers(question: str, text: str) -> bool:
+    """Is a rewording still the rule's question: a question (a "?"), not much longer, keeping every
+    number? Otherwise the rule's text is used: a rewording that drops "12,000 requests", or answers
+    instead of asking, has changed the question.
+
+    >>> keeps_numbers("about 12,000 requests in an hour", "Roughly 12,000 requests fail for an hour?")
+    True
+    >>> keeps_numbers("about 12,000 requests", "Many requests fail.")
+    False
+    """
+    numbers = re.findall(r"\d[\d,]*(?:\.\d+)?", question)
+    return (20 < len(text) <= 2 * len(question) + 60 and "?" in text
+            and all(n in text for n in numbers))
+
+
 def phrase(followup: FollowUp, problem: str | None = None, use_llm: bool | None = None) -> tuple[str, str]:
     """(the question as the interviewer says it, who phrased it: ``"rules"`` or the model's name).
 
     ``use_llm``: None asks the LLM only when a provider is configured; True asks the course's LLM (the
     local model when none is); False never asks. The rules chose the question either way: the LLM only
-    rewords it, and any failure falls back to the rule's text.
+    rewords it, and any failure (or a rewording that drops a number) falls back to the rule's text.
     """
     if not (llm_configured() if use_llm is None else use_llm):
         return followup.question, "rules"
@@ -104,13 +120,14 @@ def phrase(followup: FollowUp, problem: str | None = None, use_llm: bool | None 
         from ..runtime import llm
 
         client = llm.client()
-        context = _problem(problem).prompt if problem else "an AI system design interview"
+        context = _problem(problem).title if problem else "an AI system design"
         reply = client.chat.completions.create(
             model=llm.model_name(), temperature=0.3, max_tokens=120,
-            messages=[{"role": "system", "content": "You are a system design interviewer. Rephrase the "
-                       "follow-up question in one or two spoken sentences. Keep every number. Do not answer it."},
-                      {"role": "user", "content": f"Interview: {context}\nFollow-up: {followup.question}"}])
-        text = (reply.choices[0].message.content or "").strip()
-        return (text, llm.model_name()) if len(text) > 20 else (followup.question, "rules")
+            messages=[{"role": "system", "content": f"You are interviewing a candidate on: {context}. Say the "
+                       "question the user gives you in your own words, in one or two spoken sentences. Keep "
+                       "every number. Do not answer it."},
+                      {"role": "user", "content": followup.question}])
+        text = (reply.choices[0].message.content or "").strip().rpartition("Follow-up:")[2].strip()
+        return (text, llm.model_name()) if keeps_numbers(followup.question, text) else (followup.question, "rules")
     except Exception:       # no server, no network, a refusal: the rule's text is still the question
         return followup.question, "rules"

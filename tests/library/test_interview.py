@@ -73,6 +73,13 @@ def test_phrasing_with_an_unreachable_provider_falls_back_to_the_rules(monkeypat
     assert followups.phrase(f, "enterprise_search") == (f.question, "rules")
 
 
+def test_a_rewording_must_still_be_the_question():
+    q = "Your LLM provider is down for an hour at the busiest time: about 12,000 requests. What do users see?"
+    assert followups.keeps_numbers(q, "Say the provider is gone for an hour at peak, around 12,000 requests: what then?")
+    assert not followups.keeps_numbers(q, "The provider is down for an hour. What do users see?")          # lost a number
+    assert not followups.keeps_numbers(q, "About 12,000 requests fail, so we " + "measure it " * 40 + ".")  # an answer
+
+
 @pytest.mark.parametrize("case, expected", [
     ("single", False), ("parallel", True), ("chain", False), ("dead_end", False), ("none", True)])
 def test_has_fallback(case, expected):
