@@ -1,18 +1,19 @@
-"""Stored answers of the course's LLM, so that a notebook can judge generation on *every* held-out
-question within its time budget (the local model takes seconds per answer).
+"""Stored answers of the course's LLM: one mechanism for every notebook, so that a notebook can judge generation
+on *every* held-out case within its time budget (a local model takes seconds per answer).
 
-A record is keyed by the exact request: model name, messages (instructions, passages as cut, question)
-and ``max_tokens``, at temperature 0. A notebook that edits its prompt, its passage cut or its k asks
-for other requests, finds none stored, and generates them live: slower, never stale.
+A record is keyed by the exact request (:func:`request_key`): the model, the messages, ``max_tokens`` and the
+JSON schema of structured output, at temperature 0. A notebook that edits its prompt, its passages or its
+schema asks for other requests, finds none stored, and generates them live: slower, never stale.
 
-Regenerate the store of notebook 02 (after a change to retrieval, the prompt or the model) with::
+:class:`Store` is the one way in. ``Store(path).ask(messages, max_tokens, schema=...)`` returns the stored answer
+of the model that made the notebook's store (the ``small`` tier, :data:`aisd.runtime.models.STORED_TIER`) and
+records it in the usage ledger as ``source="stored"`` (tokens and seconds as when it was generated), so cost
+tables come from the ledger. A request not stored goes live to the tier that serves live calls here
+(:func:`aisd.runtime.llm.live_tier`), and its record says which model answered.
 
-    AISD_HOME=... python -m aisd.answer_store
-
-which runs the held-out questions through the same path as the notebook (the top-k passages of the
-retriever chosen on the tuning questions, :func:`aisd.experiments.choose_config`,
-:data:`aisd.rag.SYSTEM_PROMPT`, :data:`aisd.rag.PASSAGE_CHARS`, :data:`aisd.rag.MAX_TOKENS`) against the
-local model, and rewrites ``datasets/pydoc_qa/answers.jsonl`` with exactly those requests.
+``aisd precompute NN`` regenerates a notebook's store with ``Store(path, write=True, tier="small")``: each new
+answer is appended to the file as soon as it is made (a stopped run keeps them and continues), retried when the
+local server is busy, and :meth:`Store.keep_only` finally drops what is no longer asked for.
 
 >>> key = request_key("m", [{"role": "user", "content": "hi"}], 10)
 >>> len(key), key == request_key("m", [{"role": "user", "content": "hi"}], 11)
@@ -30,19 +31,21 @@ from . import paths
 STORE_02 = paths.DATASETS / "pydoc_qa" / "answers.jsonl"
 
 
-def request_key(model: str, messages: list[dict], max_tokens: int, **extra) -> str:
-    """A stable hash of one chat request (temperature 0); ``extra`` holds whatever else shapes the answer
-    (e.g. ``schema=`` for structured output), so a changed schema is a different request.
+def request_key(model: str, messages: list[dict], max_tokens: int, schema: dict | None = None) -> str:
+    """A stable hash of one chat request (temperature 0); ``schema`` is the JSON schema of structured output,
+    so a changed schema is a different request.
 
     >>> request_key("m", [], 10) == request_key("m", [], 10, schema={"type": "object"})
     False
     """
-    blob = json.dumps({"model": model, "messages": messages, "max_tokens": max_tokens, **extra}, sort_keys=True)
-    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+    blob = {"model": model, "messages": messages, "max_tokens": max_tokens}
+    if schema is not None:
+        blob["schema"] = schema
+    return hashlib.sha256(json.dumps(blob, sort_keys=True).encode("utf-8")).hexdigest()
 
 
 def load(path: str | Path = STORE_02) -> dict[str, dict]:
-    """The stored records, ``{key: record}`` (empty when there is no store)."""
+    """The stored records, ``{key: record}`` (empty when there is no store; a later line wins)."""
     path = Path(path)
     if not path.is_file():
         return {}
@@ -52,95 +55,166 @@ def load(path: str | Path = STORE_02) -> dict[str, dict]:
 
 
 def save(records: list[dict], path: str | Path = STORE_02) -> Path:
-    """Write ``records`` (one JSON object a line)."""
+    """Write ``records`` (one JSON object a line), replacing the file in one step."""
     path = Path(path)
-    with open(path, "w", encoding="utf-8") as f:
+    tmp = path.with_suffix(".tmp")
+    with open(tmp, "w", encoding="utf-8") as f:
         for r in records:
             f.write(json.dumps(r, ensure_ascii=False) + "\n")
+    tmp.replace(path)
     return path
 
 
-def complete(client, model: str, messages: list[dict], max_tokens: int, store: dict[str, dict],
-             label: str = "") -> dict:
-    """The answer to one request: the stored one if there is one, else a live call (added to ``store``).
+class Store:
+    """One notebook's stored LLM answers (a JSON-lines file), and live calls for the requests it lacks.
 
-    Returns the record (``text``, ``finish_reason``, ``prompt_tokens``, ``completion_tokens``,
-    ``seconds`` as measured when it was generated) with ``stored`` saying where it came from.
+    ``tier`` is the model whose stored answers are read (default: the tier the course stores,
+    ``small``); with ``write=True`` (regeneration) the live calls go to that same tier and every new record is
+    appended to ``path`` at once. Without it, live answers stay in memory (the committed file is not touched)
+    and go to the live tier. ``client`` replaces the local server's client for live calls (a provider's, or a
+    stand-in in a unit test).
     """
-    key = request_key(model, messages, max_tokens)
-    if key in store:
-        return {**store[key], "stored": True}
-    t = time.perf_counter()
-    reply = client.chat.completions.create(model=model, messages=messages, max_tokens=max_tokens, temperature=0)
-    usage = reply.usage
-    record = {"key": key, "label": label, "model": model, "max_tokens": max_tokens,
-              "text": reply.choices[0].message.content or "", "finish_reason": reply.choices[0].finish_reason,
-              "prompt_tokens": getattr(usage, "prompt_tokens", None),
-              "completion_tokens": getattr(usage, "completion_tokens", None),
-              "seconds": time.perf_counter() - t}
-    store[key] = record
-    return {**record, "stored": False}
+
+    def __init__(self, path: str | Path, tier: str | None = None, write: bool = False, attempts: int = 3,
+                 client=None):
+        from .runtime.models import STORED_TIER, tier_of
+
+        self.path, self.write, self.attempts = Path(path), write, attempts
+        self.tier = tier_of(tier or STORED_TIER).tier
+        self.records = load(self.path)
+        self.client = client               # an openai-compatible client for live calls (default: the local tier's)
+        self._clients: dict = {}
+        self.live = 0                      # live calls made by this store
+
+    @property
+    def model(self) -> str:
+        """The model name its stored answers were made with (``create(model=...)``)."""
+        from .runtime.models import tier_of
+
+        return tier_of(self.tier).alias
+
+    def key(self, messages: list[dict], max_tokens: int, schema: dict | None = None, model: str | None = None) -> str:
+        return request_key(model or self.model, messages, max_tokens, schema)
+
+    def find(self, messages: list[dict], max_tokens: int, schema: dict | None = None) -> dict | None:
+        """The stored record of this request: the store's model's, else one the live model made, else None."""
+        from .runtime.models import tier_of
+
+        for model in dict.fromkeys([self.model, tier_of(self._live_tier()).alias]):
+            record = self.records.get(self.key(messages, max_tokens, schema, model))
+            if record is not None:
+                return record
+        return None
+
+    def has(self, messages: list[dict], max_tokens: int, schema: dict | None = None) -> bool:
+        return self.find(messages, max_tokens, schema) is not None
+
+    def _live_tier(self) -> str:
+        from .runtime import llm
+
+        return self.tier if self.write else llm.live_tier()
+
+    def _client(self, tier: str):
+        from .runtime import llm
+
+        if self.client is not None:
+            return self.client
+        if tier not in self._clients:
+            self._clients[tier] = llm.client(tier=tier, timeout=900 if self.write else 300)
+        return self._clients[tier]
+
+    def ask(self, messages: list[dict], max_tokens: int, schema: dict | None = None, label: str = "",
+            **meta) -> dict:
+        """The answer to one request: a record with ``text``, ``model``, ``finish_reason``, ``prompt_tokens``,
+        ``completion_tokens``, ``seconds`` (as measured when generated), ``label`` and ``stored`` (True when it
+        was read back). ``meta`` adds fields to a new record (e.g. ``post=``)."""
+        from .runtime import usage
+
+        rec = self.find(messages, max_tokens, schema)
+        if rec is not None:
+            usage.record(model=rec["model"], provider="stored", prompt_tokens=rec.get("prompt_tokens") or 0,
+                         completion_tokens=rec.get("completion_tokens") or 0,
+                         latency_s=rec.get("seconds") or 0.0, source="stored")
+            return {**rec, "stored": True}
+        record = self._generate(messages, max_tokens, schema, label, meta)
+        self.records[record["key"]] = record
+        if self.write:
+            with open(self.path, "a", encoding="utf-8") as f:
+                f.write(json.dumps(record, ensure_ascii=False) + "\n")
+        return {**record, "stored": False}
+
+    def _generate(self, messages, max_tokens, schema, label, meta) -> dict:
+        from .errors import AisdError
+        from .runtime.models import tier_of
+
+        tier = self._live_tier()
+        model = tier_of(tier).alias
+        extra = {"response_format": {"type": "json_object", "schema": schema}} if schema else {}
+        for attempt in range(1, self.attempts + 1):
+            try:
+                started = time.perf_counter()
+                reply = self._client(tier).chat.completions.create(
+                    model=model, messages=messages, max_tokens=max_tokens, temperature=0, **extra)
+                break
+            except AisdError:                # the local server was busy or restarting: wait, then retry
+                if attempt == self.attempts:
+                    raise
+                time.sleep(10 * attempt)
+        self.live += 1
+        used = reply.usage
+        return {"key": self.key(messages, max_tokens, schema, model), "label": label, "model": model,
+                "max_tokens": max_tokens, **meta, "text": reply.choices[0].message.content or "",
+                "finish_reason": getattr(reply.choices[0], "finish_reason", None),
+                "prompt_tokens": getattr(used, "prompt_tokens", None),
+                "completion_tokens": getattr(used, "completion_tokens", None),
+                "seconds": round(time.perf_counter() - started, 3)}
+
+    def keep_only(self, keys) -> Path:
+        """Rewrite the file with the records of ``keys`` only, in that order (the end of a regeneration)."""
+        keys = list(dict.fromkeys(keys))
+        missing = [k for k in keys if k not in self.records]
+        if missing:
+            raise KeyError(f"{len(missing)} requests have no answer yet; run the regeneration to the end first")
+        return save([self.records[k] for k in keys], self.path)
 
 
-def notebook_02_requests(model: str) -> list[tuple[str, list[dict]]]:
-    """``[(question id, messages), ...]`` for the held-out questions of notebook 02 that reach the LLM,
-    as the notebook builds them: those the abstention gate lets through (threshold chosen on the tuning
-    questions, :func:`aisd.decisions.choose_threshold`), and every unanswerable one (the notebook also
-    asks the model those *without* the gate). Answerable questions the gate escalates never reach the LLM.
+def notebook_02_requests() -> list[tuple[str, list[dict]]]:
+    """``[(question id, messages), ...]`` for *every* held-out question of notebook 02, as the notebook builds
+    them: the top-k passages of the retriever chosen on the tuning questions
+    (:func:`aisd.experiments.choose_config`), :data:`aisd.rag.SYSTEM_PROMPT`, :data:`aisd.rag.PASSAGE_CHARS`.
+    The notebook's pipeline sends only those its abstention gate lets through (and every unanswerable one);
+    its tier comparison reads them all.
     """
-    import numpy as np
-
     from . import datasets, rag
-    from .decisions import choose_threshold
     from .experiments import choose_config
-    from .requirements import CUSTOMER_SUPPORT as REQ
     from .retrieval import Retriever
 
     tuning, heldout = datasets.load_beir(STORE_02.parent, "dev"), datasets.load_beir(STORE_02.parent, "test")
     retriever = Retriever(heldout.doc_texts())
     config, _ = choose_config(retriever, tuning.queries, tuning.qrels, k=rag.ANSWER_K)
     text_of = dict(zip(retriever.ids, retriever.texts))
-    top = lambda q: retriever.search(tuning.queries[q], "dense", 1).scores[0]
-    ids_of = lambda q: retriever.search(tuning.queries[q], config, k=rag.ANSWER_K).ids
-    tune_ids = rag.question_ids(STORE_02.parent, "tuning")
-    ok = [q in tuning.qrels and bool(set(ids_of(q)) & set(tuning.qrels[q])) for q in tune_ids]
-    threshold = choose_threshold(np.array([top(q) for q in tune_ids]), np.array(ok),
-                                 REQ.wrong_answer_cost_usd, REQ.escalation_cost_usd)
     out = []
     for qid in rag.question_ids(STORE_02.parent, "heldout"):
-        if qid in heldout.qrels and top(qid) < threshold:
-            continue
-        out.append((qid, rag.build_messages(heldout.queries[qid], [(i, text_of[i]) for i in ids_of(qid)],
+        ids = retriever.search(heldout.queries[qid], config, k=rag.ANSWER_K).ids
+        out.append((qid, rag.build_messages(heldout.queries[qid], [(i, text_of[i]) for i in ids],
                                             max_chars=rag.PASSAGE_CHARS, system=rag.SYSTEM_PROMPT)))
     return out
 
 
-def main(path: str | Path = STORE_02, attempts: int = 3) -> None:
-    """Bring the store up to date: keep the stored answers still asked for, generate the missing ones
-    (saving after each, so an interrupted run loses nothing), drop the rest."""
+def main(path: str | Path = STORE_02, tiers: tuple[str, ...] = ("small", "tiny")) -> Path:
+    """Bring notebook 02's store up to date for each tier: generate the missing answers (each appended as it is
+    made, so a stopped run continues), then drop the answers no longer asked for."""
     from . import rag
-    from .errors import AisdError
-    from .runtime import llm
+    from .precompute import progress
 
-    client, model = llm.client(local=True, timeout=600), llm.model_name(local=True)
-    store = load(path)
-    requests = notebook_02_requests(model)
-    wanted = {request_key(model, m, rag.MAX_TOKENS) for _, m in requests}
-    for qid, messages in requests:
-        for attempt in range(attempts):
-            try:
-                record = complete(client, model, messages, rag.MAX_TOKENS, store, label=qid)
-                break
-            except AisdError as exc:           # the shared local server was busy: wait and retry
-                print(qid, f"attempt {attempt + 1} failed: {exc}", flush=True)
-                time.sleep(10)
-        else:
-            raise SystemExit(f"{qid}: the LLM did not answer after {attempts} attempts")
-        if not record["stored"]:
-            save([r for k, r in store.items() if k in wanted], path)
-        print(qid, "stored" if record["stored"] else f"generated in {record['seconds']:.1f} s", flush=True)
-    kept = [store[request_key(model, m, rag.MAX_TOKENS)] for _, m in requests]
-    print(save(kept, path), f"{len(kept)} answers")
+    requests = notebook_02_requests()
+    wanted = []
+    for tier in tiers:
+        store = Store(path, tier=tier, write=True)
+        for qid, messages in progress(requests, f"02 answers ({tier})"):
+            store.ask(messages, rag.MAX_TOKENS, label=qid)
+        wanted += [store.key(m, rag.MAX_TOKENS) for _, m in requests]
+    return store.keep_only(wanted)
 
 
 if __name__ == "__main__":

@@ -15,7 +15,6 @@ deleted and the command fails; only then is it renamed into place.
 """
 from __future__ import annotations
 
-import hashlib
 import shutil
 import subprocess
 import sys
@@ -24,24 +23,9 @@ import time
 import zipfile
 from pathlib import Path
 
-from .models import LLMUnavailable, LocalModel, models_dir, tier_of, verified, write_stamp
+from .models import LLMUnavailable, LocalModel, models_dir, sha256_of, tier_of, verified, write_stamp
 
 CHUNK = 1 << 22
-
-
-def sha256_of(path: Path) -> str:
-    """The SHA-256 of a file, read in 4 MB chunks.
-
-    >>> import tempfile, pathlib
-    >>> p = pathlib.Path(tempfile.mkdtemp()) / "x"; _ = p.write_bytes(b"abc")
-    >>> sha256_of(p)[:16]
-    'ba7816bf8f01cfea'
-    """
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        while block := f.read(CHUNK):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def part_sizes(model: LocalModel) -> list[int]:

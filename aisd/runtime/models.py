@@ -29,6 +29,7 @@ True
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import importlib.util
 import json
 import os
@@ -151,14 +152,27 @@ def verified(path: Path, model: LocalModel) -> str:
         stamp = {}
     if stamp == {"size": stat.st_size, "mtime_ns": stat.st_mtime_ns, "sha256": model.sha256}:
         return ""
-    from .assemble import sha256_of
-
     digest = sha256_of(path)
     if digest != model.sha256:
         return (f"{path} does not have the published SHA-256 of {model.name} (it has {digest[:16]}..., expected "
                 f"{model.sha256[:16]}...): it is corrupt or not the model the course verified. Delete it and {fix}")
     write_stamp(path, model)
     return ""
+
+
+def sha256_of(path: Path) -> str:
+    """The SHA-256 of a file, read in 4 MB chunks.
+
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "x"; _ = p.write_bytes(b"abc")
+    >>> sha256_of(p)[:16]
+    'ba7816bf8f01cfea'
+    """
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        while block := f.read(1 << 22):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def write_stamp(path: Path, model: LocalModel) -> None:

@@ -98,15 +98,17 @@ class _StandInClient:
 
 
 def test_answer_store_reuses_exact_requests_only(tmp_path):
-    client, store = _StandInClient(), {}
+    client = _StandInClient()
+    store = answer_store.Store(tmp_path / "answers.jsonl", write=True, client=client)
     messages = rag.build_messages("What is pass?", [("pass/0", "pass is a null operation")])
-    first = answer_store.complete(client, "m", messages, 100, store)
-    again = answer_store.complete(client, "m", messages, 100, store)
-    edited = answer_store.complete(client, "m", rag.build_messages("What is pass?", [("pass/0", "pass is a null operation")],
-                                                                  system="Be brief."), 100, store)
+    first = store.ask(messages, 100)
+    again = store.ask(messages, 100)
+    edited = store.ask(rag.build_messages("What is pass?", [("pass/0", "pass is a null operation")],
+                                          system="Be brief."), 100)
     assert (first["stored"], again["stored"], edited["stored"], client.calls) == (False, True, False, 2)
-    path = answer_store.save(list(store.values()), tmp_path / "answers.jsonl")
-    assert answer_store.load(path) == store
+    assert answer_store.load(tmp_path / "answers.jsonl") == store.records, "each new answer is appended at once"
+    resumed = answer_store.Store(tmp_path / "answers.jsonl", client=client)
+    assert resumed.ask(messages, 100)["stored"] and client.calls == 2, "a stopped regeneration continues"
     assert answer_store.load(tmp_path / "missing.jsonl") == {}
 
 
@@ -134,11 +136,9 @@ def test_the_notebooks_prompt_settings_are_the_ones_the_store_was_built_with():
 @pytest.mark.slow
 def test_the_store_holds_an_answer_for_every_heldout_request_of_notebook_02():
     """Otherwise the notebook generates the missing answers live and blows its time budget:
-    re-run ``python -m aisd.answer_store`` after changing retrieval, the prompt or the model."""
-    from aisd.runtime import llm
-
-    model = llm.model_name(local=True)
-    store = answer_store.load()
-    missing = [qid for qid, messages in answer_store.notebook_02_requests(model)
-               if answer_store.request_key(model, messages, rag.MAX_TOKENS) not in store]
-    assert not missing, f"no stored answer for {len(missing)} held-out questions, e.g. {missing[:5]}"
+    re-run ``aisd precompute 02`` after changing retrieval, the prompt or the model."""
+    requests = answer_store.notebook_02_requests()
+    for tier in ("small", "tiny"):
+        store = answer_store.Store(answer_store.STORE_02, tier=tier)
+        missing = [qid for qid, messages in requests if not store.has(messages, rag.MAX_TOKENS)]
+        assert not missing, f"{tier}: no stored answer for {len(missing)} held-out questions, e.g. {missing[:5]}"

@@ -1,0 +1,71 @@
+"""Intervals for the numbers the notebooks report: one :class:`Interval`, Wilson for a proportion.
+
+A proportion measured on a few dozen cases needs an interval, and 0 of n is not "exactly 0": the Wilson score
+interval (Wilson, 1927) stays inside [0, 1], is not degenerate at 0 or n, and holds its coverage on small n far
+better than the normal approximation. For 0 of 20 it gives [0, 0.16]: zero successes on twenty tries is still
+compatible with a 16 % rate.
+
+>>> wilson(0, 20)
+Interval(estimate=0.0, low=0.0, high=0.161, level=0.95)
+>>> str(wilson(12, 15))
+'0.80 [0.55, 0.93]'
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from statistics import NormalDist
+
+from .errors import AisdError
+
+
+@dataclass(frozen=True)
+class Interval:
+    """An estimate with its confidence interval (``level``, e.g. 0.95)."""
+
+    estimate: float
+    low: float
+    high: float
+    level: float = 0.95
+
+    def __str__(self) -> str:
+        return f"{self.estimate:.2f} [{self.low:.2f}, {self.high:.2f}]"
+
+    def __repr__(self) -> str:
+        return (f"Interval(estimate={round(self.estimate, 3)}, low={round(self.low, 3)}, high={round(self.high, 3)}, "
+                f"level={self.level})")
+
+    def excludes(self, value: float) -> bool:
+        """Does the interval leave ``value`` out (e.g. 0 for a difference)?
+
+        >>> Interval(0.2, 0.05, 0.35).excludes(0), Interval(0.2, -0.05, 0.35).excludes(0)
+        (True, False)
+        """
+        return value < self.low or value > self.high
+
+
+def wilson(successes: int, n: int, level: float = 0.95) -> Interval:
+    """The Wilson score interval of ``successes`` out of ``n``.
+
+    >>> wilson(20, 20).low > 0.8, wilson(20, 20).high
+    (True, 1.0)
+    """
+    if n <= 0:
+        raise AisdError(f"a proportion needs at least one case (n={n})")
+    if not 0 <= successes <= n:
+        raise AisdError(f"successes must be between 0 and n={n}, not {successes}")
+    z = NormalDist().inv_cdf(0.5 + level / 2)
+    p = successes / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return Interval(p, max(0.0, centre - half), min(1.0, centre + half), level)
+
+
+def proportion(flags, level: float = 0.95) -> Interval:
+    """:func:`wilson` of a sequence of booleans (the share that is true).
+
+    >>> str(proportion([True, False, False, False]))
+    '0.25 [0.05, 0.70]'
+    """
+    flags = [bool(f) for f in flags]
+    return wilson(sum(flags), len(flags), level)
