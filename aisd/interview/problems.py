@@ -55,7 +55,7 @@ PROBLEMS = (
                             "happens?",
                "retrieved text is data, never instructions; answers only from permitted chunks; a "
                "red-team set in the evaluation")),
-        first_draft={"nodes": {"user": ("client", "employee (search box)"), "api": ("service", "search API"),
+        first_draft={"nodes": {"user": ("client", "employee (search app)"), "api": ("service", "search API"),
                                "index": ("vector_store", "vector index of all sources"),
                                "llm": ("llm", "LLM (answer)")},
                      "edges": [("user", "api", "query"), ("api", "index", "query"), ("index", "api", "top-k"),

@@ -157,3 +157,31 @@ def history(path: Path | None = None):
             except (ValueError, KeyError, TypeError):
                 continue
     return pd.DataFrame(rows, columns=["at", "problem", "phase", "minutes"])
+
+
+def plot(records=None):
+    """The mean minutes per phase of ``records`` (default: :func:`history`) as red dots against the time
+    boxes (green bands); the boxes alone when nothing is recorded. Returns the figure.
+
+    >>> import pandas as pd
+    >>> plot(pd.DataFrame(columns=["at", "problem", "phase", "minutes"])).axes[0].get_xlabel()
+    'minutes'
+    """
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    records = history() if records is None else records
+    keys = [p.key for p in PHASES]
+    y = np.arange(len(PHASES))
+    fig, ax = plt.subplots(figsize=(7, 2.8))
+    ax.barh(y, [p.high_min - p.low_min for p in PHASES], left=[p.low_min for p in PHASES], color="#d3f9d8",
+            label="time box")
+    ax.barh(y, [p.low_min for p in PHASES], color="#ebfbee")
+    if len(records):
+        mean = records.groupby("phase")["minutes"].mean().reindex(keys)
+        ax.scatter(mean, y, color="#e03131", zorder=3, label=f"your mean ({records['problem'].nunique()} problem(s))")
+    ax.set_yticks(y, keys)
+    ax.set_xlabel("minutes")
+    ax.legend(loc="lower right", fontsize=8)
+    fig.tight_layout()
+    return fig

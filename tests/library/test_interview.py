@@ -182,3 +182,14 @@ def test_the_widget_buttons_drive_the_timer(tmp_path, monkeypatch):
     assert t.current is None and label.value.startswith("recorded High-level design")
     assert json.loads(timer.record_path().read_text())["phase"] == "high_level"
     t._ticker.set()
+
+
+def test_the_time_plot_shows_the_recorded_means(tmp_path, monkeypatch):
+    monkeypatch.setenv("AISD_HOME", str(tmp_path))
+    ticks = iter([0.0, 420.0])
+    t = timer.InterviewTimer("text_to_sql", clock=lambda: next(ticks))
+    t.start("clarify")
+    t.end()
+    fig = timer.plot()
+    dots = fig.axes[0].collections[0].get_offsets()
+    assert (float(dots[0][0]), float(dots[0][1])) == (7.0, 0.0)       # clarify (the first row) at 7 minutes
