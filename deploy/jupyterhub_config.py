@@ -90,6 +90,9 @@ c.Spawner.pre_spawn_hook = roles
 # AISD_HUB_CULL_TIMEOUT / AISD_HUB_CULL_EVERY shorten the culler's clock (the capacity measurement does).
 CULL = dict(S["culler"], timeout=int(os.environ.get("AISD_HUB_CULL_TIMEOUT", S["culler"]["timeout"])),
             every=int(os.environ.get("AISD_HUB_CULL_EVERY", S["culler"]["every"])))
+if CULL["timeout"] < 1200:   # a short clock (a measurement): activity must reach the hub sooner than every 5 min
+    c.JupyterHub.last_activity_interval = max(5, CULL["timeout"] // 6)
+    c.Spawner.environment["JUPYTERHUB_ACTIVITY_INTERVAL"] = str(max(5, CULL["timeout"] // 6))
 c.JupyterHub.services = [
     {"name": "idle-culler",
      "command": [sys.executable, "-m", "jupyterhub_idle_culler", f"--timeout={CULL['timeout']}",
