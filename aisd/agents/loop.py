@@ -21,7 +21,8 @@ Recovery and safety, each counted in ``trace.counters``: a malformed or invalid 
 model with the reason and asked again (``repairs``, at most ``max_repairs`` per step); a tool that
 raises becomes an observation ``error: ...`` (``tool_errors``); a call identical to an earlier one is
 not run again but answered with a warning (``loops_detected``), and the guard stops the run when it
-comes back once more; a tool marked risky runs only if ``approver(call)`` says yes (``approvals_asked``,
+comes back once more; when the step or loop budget stops a ReAct run, one last call forced to ``final_answer``
+lets the model answer from what it found (``forced_finals``; the stop reason stays the budget's); a tool marked risky runs only if ``approver(call)`` says yes (``approvals_asked``,
 ``approvals_denied``; without an approver, risky tools are refused). Locally, the runtime's own
 retries of a call that did not fit its schema are counted as ``runtime_retries``.
 """
@@ -50,7 +51,7 @@ SYSTEM = ("You answer questions about Python with tools. Search the documentatio
           "calculate exactly, then call final_answer with a short answer and the ids of the passages you used. "
           "If the documentation does not contain the answer, the answer is \"I don't know\".")
 COUNTERS = ("llm_calls", "repairs", "invalid_calls", "tool_errors", "loops_detected", "approvals_asked",
-            "approvals_denied", "runtime_retries")
+            "approvals_denied", "runtime_retries", "forced_finals")
 
 Approver = Callable[[ToolCall], bool]
 Policy = Callable[[str, list], ToolCall]          # (task, [(ToolCall, observation), ...]) -> the next call
@@ -167,7 +168,11 @@ class Agent:
     def _react(self, trace: Trace, messages: list[dict]) -> None:
         tools = self.registry.specs() + [{"type": "function", "function": FINAL_SPEC}]
         step, repairs = 0, 0
-        while not self._stop(trace):
+        while True:
+            if self._stop(trace):
+                if trace.stop_reason in ("steps", "loop") and self.policy is None:
+                    self._force_final(trace, messages, step + 1)     # out of steps: answer from what was found
+                return
             step += 1
             choice = ({"type": "function", "function": {"name": self.first_tool}}
                       if self.first_tool and not self._calls and step == 1 else "required")
@@ -214,6 +219,30 @@ class Agent:
             messages.append({"role": "assistant", "content": None, "tool_calls": [{"id": call_id, "type": "function",
                              "function": {"name": call.name, "arguments": json.dumps(call.arguments)}}]})
             messages.append({"role": "tool", "tool_call_id": call_id, "content": observation})
+
+    def _force_final(self, trace: Trace, messages: list[dict], step: int) -> None:
+        """The step or loop budget ran out: one last call, forced to ``final_answer``, so that what the tools
+        found is not thrown away (the stop reason stays the budget's; ``forced_finals`` counts it)."""
+        reason = trace.stop_reason
+        note = (f"You have used all your tool steps ({reason} budget). Call {FINAL} now with the best answer "
+                "the results above support, or \"I don't know\".")
+        reply, prompt, completion, latency = self._ask(
+            trace, messages + [{"role": "user", "content": note}],
+            tools=[{"type": "function", "function": FINAL_SPEC}],
+            tool_choice={"type": "function", "function": {"name": FINAL}})
+        if reply is None:
+            return
+        trace.counters["forced_finals"] = trace.counters.get("forced_finals", 0) + 1
+        try:
+            call = parse_tool_call(reply.choices[0].message, {FINAL: FINAL_SPEC["parameters"]})
+        except ToolCallError as exc:
+            trace.counters["invalid_calls"] += 1
+            trace.add(step=step, kind="repair", tool=None, arguments=None, observation="", prompt_tokens=prompt,
+                      completion_tokens=completion, latency_s=latency, note=str(exc))
+            trace.stop_reason = reason
+            return
+        self._finish(trace, call, step, prompt, completion, latency)
+        trace.stop_reason = reason
 
     def _finish(self, trace: Trace, call: ToolCall, step: int, prompt: int, completion: int, latency: float) -> None:
         trace.answer = str(call.arguments.get("answer", ""))

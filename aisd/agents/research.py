@@ -13,6 +13,7 @@ True
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from .. import paths
 from ..datasets import load_beir
@@ -51,7 +52,7 @@ class ResearchTools:
         """Tools over a collection in the BEIR layout (e.g. ``datasets/pydoc_qa``)."""
         return cls(load_beir(folder, split).corpus, config=config)
 
-    def search(self, query: str, k: int = 3) -> str:
+    def search(self, query: str, k: Literal[1, 2, 3, 4, 5] = 3) -> str:
         """Search the documentation; returns the ids and titles of the best passages with a snippet.
 
         Args:

@@ -1,5 +1,6 @@
-"""Stored runs of the local model on the research tasks, so that notebook 03 can compare approaches on every
-held-out task within its time budget (the 135M model needs several seconds per agent step).
+"""Stored runs of the small local model (Qwen2.5-Coder-1.5B, :data:`aisd.runtime.models.STORED_TIER`) on the
+research tasks, so that notebook 03 can compare approaches on every task within its time budget (the model needs
+seconds per agent step).
 
 Four approaches, each on the same tasks, each run as a :class:`~aisd.agents.trace.Trace`:
 
@@ -8,10 +9,10 @@ Four approaches, each on the same tasks, each run as a :class:`~aisd.agents.trac
 - ``react``: the agent, step by step (first step forced to ``search``), :data:`AGENT_BUDGET`;
 - ``plan``: the agent, plan-then-execute, the same budget.
 
-Regenerate (after a change to the tasks, the tools, the loop or the model) with::
+Regenerate (after a change to the tasks, the tools, the loop or the model) with ``aisd precompute 03`` (held-out
+tasks first; a record already made by the same model is kept, so a stopped run continues), or::
 
-    AISD_HOME=... python -m aisd.agents.runs            # all tasks, all approaches (~30 min on 2 busy cores)
-    AISD_HOME=... python -m aisd.agents.runs --split heldout --approaches react plan
+    python -m aisd.agents.runs --split heldout --approaches react plan --redo
 
 which rewrites the records it runs in ``datasets/research_tasks/runs.jsonl`` and keeps the others.
 
@@ -37,7 +38,9 @@ from .trace import StepRecord, Trace
 
 RUNS_FILE = paths.DATASETS / "research_tasks" / "runs.jsonl"
 APPROACHES = ("direct", "retrieve", "react", "plan")
-AGENT_BUDGET = Budget(max_steps=3, max_tokens=4000, deadline_s=150.0)
+# Generous, so that the notebook can choose the step budget from these runs: 6 tool steps (then one forced final
+# answer), and a deadline that a busy machine (10x slower) does not hit before the steps run out.
+AGENT_BUDGET = Budget(max_steps=6, max_tokens=16000, deadline_s=900.0)
 DIRECT_SYSTEM = ("Answer the question about Python in a few words. If you do not know, answer exactly: "
                  "I don't know.")
 MAX_TOKENS = 60          # a short answer (the reference answers are a few words)
@@ -128,15 +131,19 @@ def run(approach: str, task: Task, tools: ResearchTools, client, model: str) -> 
 
 def main(argv: list[str] | None = None) -> Path:
     """Run the approaches on the tasks and (re)write their records in ``--out``."""
+    from ..precompute import progress
     from ..runtime import llm
+    from ..runtime.models import STORED_TIER
 
     parser = argparse.ArgumentParser(prog="python -m aisd.agents.runs", description=__doc__.split("\n\n")[0])
     parser.add_argument("--split", choices=("tuning", "heldout"), default=None)
     parser.add_argument("--approaches", nargs="+", choices=APPROACHES, default=list(APPROACHES))
     parser.add_argument("--out", type=Path, default=RUNS_FILE)
+    parser.add_argument("--tier", default=STORED_TIER, help="the local model tier (default: the stored one)")
+    parser.add_argument("--redo", action="store_true", help="run again what this model has already run")
     args = parser.parse_args(argv)
     tools = ResearchTools.from_collection(paths.DATASETS / "pydoc_qa")
-    client, model = llm.client(timeout=300), llm.model_name()
+    client, model = llm.client(tier=args.tier, timeout=900), llm.model_name(tier=args.tier)
     kept = {}
     if args.out.is_file():
         for line in args.out.read_text(encoding="utf-8").splitlines():
@@ -144,8 +151,11 @@ def main(argv: list[str] | None = None) -> Path:
                 r = json.loads(line)
                 kept[(r["approach"], r["task_id"])] = r
     started = time.perf_counter()
-    for task in load_tasks(split=args.split):
+    tasks = sorted(load_tasks(split=args.split), key=lambda t: t.split != "heldout")     # held-out first
+    for task in progress(tasks, "03 tasks"):
         for approach in args.approaches:
+            if not args.redo and kept.get((approach, task.id), {}).get("model") == model:
+                continue
             trace = run(approach, task, tools, client, model)
             kept[(approach, task.id)] = to_record(trace, approach)
             print(f"{task.id} {approach:8} {trace.seconds:5.1f} s  {trace.stop_reason:12} "

@@ -88,10 +88,12 @@ def test_a_loop_is_stopped(home):
     assert trace.counters["loops_detected"] >= 2 and trace.stop_reason == "loop", (trace.counters, trace.stop_reason)
 
 
-def test_the_step_budget_is_enforced(home):
-    registry, _ = counting_registry()
+def test_the_step_budget_is_enforced_and_the_model_still_answers(home):
+    """Out of tool steps, one last call is forced to final_answer: what the tools found is not thrown away."""
+    registry, calls = counting_registry()
     trace = Agent(registry, first_tool="ping", budget=Budget(max_steps=1, deadline_s=120)).run("Is it up?")
-    assert trace.stop_reason == "steps" and [s.kind for s in trace.steps] == ["tool"]
+    assert trace.stop_reason == "steps" and [s.kind for s in trace.steps] == ["tool", "final"], trace.steps
+    assert trace.answer is not None and trace.counters["forced_finals"] == 1 and calls["ping"] == 1
 
 
 def test_the_token_budget_is_enforced(home):

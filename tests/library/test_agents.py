@@ -241,9 +241,12 @@ def test_a_tool_error_becomes_an_observation_and_the_run_goes_on():
 def test_a_repeated_call_is_not_run_again_and_then_stops_the_run():
     registry, ran = registry_with_counts()
     same = {"tool": "lookup", "arguments": {"key": "a"}}
-    trace = Agent(registry, client=ScriptedClient([same, same, same, final()]), model="m").run("q")
+    client = ScriptedClient([same, same, same, final()])
+    trace = Agent(registry, client=client, model="m").run("q")
     assert ran["lookup"] == 1, "a repeated call must not run the tool again"
-    assert trace.counters["loops_detected"] == 2 and trace.stop_reason == "loop" and trace.answer is None
+    assert trace.counters["loops_detected"] == 2 and trace.stop_reason == "loop"
+    assert trace.answer == "x" and trace.counters["forced_finals"] == 1, "stopped, the model still answers once"
+    assert trace.steps[-1].kind == "final" and len(trace.steps) == 4
 
 
 def test_risky_tools_need_approval():
@@ -260,8 +263,10 @@ def test_risky_tools_need_approval():
 def test_budgets_stop_the_run():
     registry, _ = registry_with_counts()
     calls = [{"tool": "lookup", "arguments": {"key": k}} for k in "abcdef"]
-    by_steps = Agent(registry, client=ScriptedClient(calls), model="m", budget=Budget(max_steps=2)).run("q")
-    assert by_steps.stop_reason == "steps" and len(by_steps.steps) == 2
+    by_steps = Agent(registry, client=ScriptedClient(calls[:2] + [final("ab")]), model="m",
+                     budget=Budget(max_steps=2)).run("q")
+    assert by_steps.stop_reason == "steps" and [s.kind for s in by_steps.steps] == ["tool", "tool", "final"]
+    assert by_steps.answer == "ab" and by_steps.counters["forced_finals"] == 1
     by_tokens = Agent(registry, client=ScriptedClient(calls), model="m", budget=Budget(max_tokens=250)).run("q")
     assert by_tokens.stop_reason == "tokens" and by_tokens.tokens() == 330
     by_time = Agent(registry, client=ScriptedClient(calls), model="m", budget=Budget(deadline_s=0)).run("q")
