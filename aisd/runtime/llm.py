@@ -97,8 +97,10 @@ def model_name(local: bool | None = None, tier: str | None = None) -> str:
     return os.environ.get("AISD_LLM_MODEL") or DEFAULT_REMOTE_MODEL
 
 
-def _endpoint(local: bool | None, tier: str | None) -> tuple[bool, str, str]:
+def _endpoint(local: bool | None, tier: str | None, base_url: str | None = None) -> tuple[bool, str, str]:
     use_local = tier is not None or bool(local) or (local is None and is_local())
+    if use_local and base_url:
+        return True, base_url, "unused"
     if use_local:
         return True, server.ensure_server(tier or live_tier())["base_url"], "unused"
     key = os.environ.get("AISD_LLM_API_KEY") or os.environ.get("OPENAI_API_KEY") or "unused"
@@ -109,7 +111,8 @@ def _restarter(tier: str):
     return lambda: server.ensure_server(tier)["base_url"]
 
 
-def client(local: bool | None = None, timeout: float = 120.0, tier: str | None = None) -> openai.OpenAI:
+def client(local: bool | None = None, timeout: float = 120.0, tier: str | None = None,
+           base_url: str | None = None) -> openai.OpenAI:
     """An ``openai.OpenAI`` client for the course's LLM; pass :func:`model_name` as ``model=``.
 
     ``local=True`` forces a local model even when a provider is configured; ``tier="tiny"`` or ``"small"``
@@ -120,22 +123,25 @@ def client(local: bool | None = None, timeout: float = 120.0, tier: str | None =
     >>> c.base_url.host                # doctest: +SKIP
     '127.0.0.1'
     """
-    use_local, base_url, api_key = _endpoint(local, tier)
-    tier = tier or live_tier()
+    overridden = base_url is not None     # e.g. a fault-injecting proxy: never restart around it
+    use_local, base_url, api_key = _endpoint(local, tier, base_url)
+    restart = _restarter(tier or live_tier()) if use_local and not overridden else None
     transport = RecordingTransport(provider="local" if use_local else httpx2.URL(base_url).host, local=use_local,
-                                   restart=_restarter(tier) if use_local else None)
+                                   restart=restart)
     cls = _LocalOpenAI if use_local else _ProviderOpenAI
     return cls(base_url=base_url, api_key=api_key, max_retries=0,
                timeout=httpx2.Timeout(timeout, connect=CONNECT_TIMEOUT_S),
                http_client=openai.DefaultHttpxClient(transport=transport))
 
 
-def async_client(local: bool | None = None, timeout: float = 120.0, tier: str | None = None) -> openai.AsyncOpenAI:
+def async_client(local: bool | None = None, timeout: float = 120.0, tier: str | None = None,
+                 base_url: str | None = None) -> openai.AsyncOpenAI:
     """The same as :func:`client`, as an ``openai.AsyncOpenAI`` (for ``await`` and ``asyncio.gather``)."""
-    use_local, base_url, api_key = _endpoint(local, tier)
-    tier = tier or live_tier()
+    overridden = base_url is not None     # e.g. a fault-injecting proxy: never restart around it
+    use_local, base_url, api_key = _endpoint(local, tier, base_url)
+    restart = _restarter(tier or live_tier()) if use_local and not overridden else None
     transport = AsyncRecordingTransport(provider="local" if use_local else httpx2.URL(base_url).host,
-                                        local=use_local, restart=_restarter(tier) if use_local else None)
+                                        local=use_local, restart=restart)
     cls = _AsyncLocalOpenAI if use_local else _AsyncProviderOpenAI
     return cls(base_url=base_url, api_key=api_key, max_retries=0,
                timeout=httpx2.Timeout(timeout, connect=CONNECT_TIMEOUT_S),
