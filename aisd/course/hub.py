@@ -43,7 +43,7 @@ def settings(path: str | Path = SETTINGS) -> dict:
     """``deploy/class.toml``, with the roster taken from ``AISD_HUB_INSTRUCTORS``/``AISD_HUB_STUDENTS`` when set."""
     s = tomllib.loads(Path(path).read_text())
     for key, var in (("instructors", "AISD_HUB_INSTRUCTORS"), ("students", "AISD_HUB_STUDENTS")):
-        if os.environ.get(var):
+        if var in os.environ:                   # set, even empty (a class with no instructor account)
             s["roster"][key] = [n.strip() for n in os.environ[var].split(",") if n.strip()]
     return s
 

@@ -42,8 +42,10 @@ class ClassHub:
                  cull_timeout: int | None = None, cull_every: int | None = None, remove_users: bool = True):
         if os.geteuid() != 0:
             raise PermissionError("the class hub runs as root: it creates a Unix user per student")
-        # The hub opens folders users must pass through (o+x, e.g. /root under pyenv); put them back after.
-        self.modes = {str(p): os.stat(p).st_mode & 0o7777 for p in hub.blocked_folders()}
+        # The hub opens folders users must pass through (o+x, e.g. /root under pyenv); the last hub of this
+        # kind to close puts them back (two runs side by side share the record of their modes).
+        if not MODES.exists():
+            MODES.write_text(json.dumps({str(p): os.stat(p).st_mode & 0o7777 for p in hub.blocked_folders()}))
         if not hub.PROXY.exists():
             raise FileNotFoundError(f"{hub.PROXY} is missing: run `cd deploy && npm ci` (make hub/test do)")
         self.instructors, self.students = list(instructors), list(students)
@@ -70,6 +72,7 @@ class ClassHub:
         cmd = [str(Path(sys.executable).parent / "jupyterhub"), "-f", str(hub.DEPLOY / "jupyterhub_config.py")]
         self.proc = subprocess.Popen(cmd, cwd=self.state, env=self.env, stdout=self._log, stderr=subprocess.STDOUT,
                                      stdin=subprocess.DEVNULL, start_new_session=True)
+        (self.state / "hub.pid").write_text(str(self.proc.pid))
         deadline = time.monotonic() + timeout
         while True:
             try:
@@ -96,12 +99,15 @@ class ClassHub:
                 os.killpg(self.proc.pid, signal.SIGKILL)
                 self.proc.wait()
         self.kill_user_processes()
-        if self.remove_users:
-            for user in self.users:
-                if user not in self.existed and _user_exists(user):
+        if self.remove_users:     # the roster's users this hub created, and any other whose home it made
+            made_here = {p.pw_name for p in pwd.getpwall() if Path(p.pw_dir).is_relative_to(self.state)}
+            for user in (set(self.users) - self.existed) | made_here:
+                if _user_exists(user):
                     subprocess.run(["userdel", user], capture_output=True, timeout=30)
-        for folder, mode in self.modes.items():
-            os.chmod(folder, mode)
+        if MODES.exists() and not _other_hubs_running(self.state):
+            for folder, mode in json.loads(MODES.read_text()).items():
+                os.chmod(folder, mode)
+            MODES.unlink(missing_ok=True)
         if getattr(self, "_log", None):
             self._log.close()
 
@@ -134,13 +140,16 @@ class ClassHub:
         """Start ``user``'s server through the hub; seconds until it answers through the proxy."""
         started = time.monotonic()
         r = self.api("POST", f"/users/{user}/server")
-        if r.status_code not in (201, 202, 400):      # 400: already running
+        if r.status_code in (401, 403, 404):
             raise RuntimeError(f"starting {user}'s server: {r.status_code} {r.text}")
+        # 201 started, 202 starting, 400 already running; JupyterHub 6.1.1 can also answer 500 for a spawn
+        # slower than its slow_spawn_timeout (InvalidStateError) while the spawn goes on: wait and see.
         self.wait_ready(user, timeout, started)
         return time.monotonic() - started
 
     def wait_ready(self, user: str, timeout: float, started: float | None = None) -> None:
         started = started or time.monotonic()
+        gone_since = None
         while True:
             model = self.api("GET", f"/users/{user}").json()
             server = model.get("servers", {}).get("", {})
@@ -148,6 +157,9 @@ class ClassHub:
                 r = self.session.get(f"{self.url}/user/{user}/api/status", timeout=30)
                 if r.ok:
                     return
+            gone_since = (gone_since or time.monotonic()) if not server else None
+            if gone_since and time.monotonic() - gone_since > 20:      # neither starting nor running
+                raise RuntimeError(f"{user}'s server stopped while starting: {model}\n{self.log()[-3000:]}")
             if time.monotonic() - started > timeout:
                 raise TimeoutError(f"{user}'s server not ready after {timeout:g} s: {model}\n{self.log()[-3000:]}")
             time.sleep(0.5)
@@ -219,6 +231,22 @@ class ClassHub:
                     return out
         finally:
             ws.close()
+
+
+MODES = Path(tempfile.gettempdir()) / "aisd-hub-folder-modes.json"
+
+
+def _other_hubs_running(mine: Path) -> bool:
+    """Another ClassHub of this machine still running (its state folder has the pid of a live hub)."""
+    for pidfile in Path(tempfile.gettempdir()).glob("aisd-hub-*/hub.pid"):
+        if pidfile.parent == mine:
+            continue
+        try:
+            os.kill(int(pidfile.read_text()), 0)
+            return True
+        except (OSError, ValueError):
+            continue
+    return False
 
 
 def _user_exists(name: str) -> bool:

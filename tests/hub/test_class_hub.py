@@ -7,7 +7,7 @@ One instructor and three students (one right, one wrong, one broken notebook) go
 submit, collect, autograde, feedback; the grades must equal those ``aisd grade`` gives the same
 submissions. A student who submits twice and servers stopped mid-way lose nothing; a student cannot read
 another's work or the hidden tests, nor log in as someone else (each is tried). A student logs in with a
-real browser and sees the assignment list.
+real browser (Chromium) and sees the assignment list.
 
 Runs as root (the hub creates a Unix user per student; they are removed at the end), once per CI run
 (xdist group ``hub``); everything listens on 127.0.0.1 and is stopped at the end.
@@ -16,9 +16,11 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import shutil
 import subprocess
 import sys
+import warnings
 
 import nbformat
 import pytest
@@ -27,10 +29,12 @@ import requests
 from aisd import paths
 from conftest import slowness, wrong_answers
 
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("hub")]
+pytestmark = [pytest.mark.slow, pytest.mark.browser, pytest.mark.xdist_group("hub")]
 
 A = "00_start_here"
-TEACHER, RIGHT, WRONG, BROKEN = "hubt-teach", "hubt-right", "hubt-wrong", "hubt-broken"
+# Unix users made for this run only (a run beside another, e.g. a developer's and CI's, never shares one).
+RUN = "h" + secrets.token_hex(2)
+TEACHER, RIGHT, WRONG, BROKEN = f"{RUN}-teach", f"{RUN}-right", f"{RUN}-wrong", f"{RUN}-broken"
 STUDENTS = [RIGHT, WRONG, BROKEN]
 NB = f"{A}/{A}.ipynb"
 ARTIFACTS = paths.ROOT / "test-artifacts"
@@ -139,6 +143,7 @@ def test_the_whole_class_cycle_through_the_hub(class_hub, tmp_path, monkeypatch)
     released = {a["assignment_id"]: a["status"]
                 for a in _ok(hub.user_api(RIGHT, "GET", "assignments", params={"course_id": "aisd"}))["value"]}
     assert released == {A: "released"}, released
+    _browser_sees_assignment_list(hub, WRONG)          # a student logs in with Chromium and sees it listed
 
     # 2. Each student fetches it, answers, submits (the right one twice: blank first, then solved).
     for student in STUDENTS:
@@ -222,24 +227,25 @@ def test_the_whole_class_cycle_through_the_hub(class_hub, tmp_path, monkeypatch)
     (ARTIFACTS / "class_hub_grades.json").write_text(json.dumps({"hub": hub_scores, "aisd grade": cli_scores}))
 
 
-def _chromium() -> str:
+def _chromium() -> str | None:
+    """Debian's Chromium; without it the browser step is left out, except under CI=true (a failure)."""
     path = os.environ.get("AISD_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
     if path:
         return path
-    reason = "Chromium is not installed (`apt-get install -y chromium`); the browser test needs it"
-    pytest.fail(reason + " (CI=true: not skipping)") if _in_ci() else pytest.skip(reason)
+    reason = "Chromium is not installed (`apt-get install -y chromium`); the browser step needs it"
+    if _in_ci():
+        pytest.fail(reason + " (CI=true: not skipping)")
+    warnings.warn(reason + ": left out")
+    return None
 
 
-@pytest.mark.browser
-def test_a_student_logs_in_and_sees_the_assignment_list(class_hub):
-    """Log in on the hub's page with a student's own password; JupyterLab's Assignments panel lists the course's."""
-    hub = class_hub
+def _browser_sees_assignment_list(hub, student: str) -> None:
+    """Log in on the hub's page with the student's own password; JupyterLab's assignment list shows the
+    released assignment, and no instructor panel (Chromium, as tests/notebooks/test_browser.py drives it)."""
     executable = _chromium()
-    if not hub.api("GET", f"/users/{TEACHER}").json().get("servers"):
-        hub.start_server(TEACHER, 300 * slowness())
-    if not (hub.state / "exchange" / "aisd" / "outbound" / A).exists():
-        _release(hub)
-    password = json.loads((hub.state / "passwords.json").read_text())[WRONG]
+    if executable is None:
+        return
+    password = json.loads((hub.state / "passwords.json").read_text())[student]
     from playwright.sync_api import sync_playwright
 
     args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -250,10 +256,10 @@ def test_a_student_logs_in_and_sees_the_assignment_list(class_hub):
             page = browser.new_context(viewport={"width": 1400, "height": 900}).new_page()
             page.set_default_timeout(120_000 * slowness())
             page.goto(f"{hub.url}/hub/login")
-            page.fill("input[name=username]", WRONG)
+            page.fill("input[name=username]", student)
             page.fill("input[name=password]", password)
             page.click("input[type=submit], button[type=submit]")
-            page.wait_for_url(f"**/user/{WRONG}/lab**")
+            page.wait_for_url(f"**/user/{student}/lab**")
             page.locator(".lm-MenuBar-itemLabel:text-is('Nbgrader')").click()
             menu = page.locator(".lm-Menu").last.inner_text()
             assert "Formgrader" not in menu, f"a student sees the instructor's panels: {menu!r}"
