@@ -19,6 +19,7 @@ Each user logs in with their own password, generated per install into the state 
 """
 from __future__ import annotations
 
+import functools
 import json
 import os
 import secrets
@@ -141,6 +142,7 @@ def passwords(state: str | Path, names: list[str]) -> dict[str, str]:
     return known
 
 
+@functools.cache
 def _authenticator_class():
     from jupyterhub.auth import LocalAuthenticator
     from secrets import compare_digest
