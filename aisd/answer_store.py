@@ -144,6 +144,8 @@ class Store:
         return {**record, "stored": False}
 
     def _generate(self, messages, max_tokens, schema, label, meta) -> dict:
+        import openai
+
         from .errors import AisdError
         from .runtime.models import tier_of
 
@@ -160,6 +162,13 @@ class Store:
                 if attempt == self.attempts:
                     raise
                 time.sleep(10 * attempt)
+            except openai.UnprocessableEntityError as exc:
+                # The model's output did not fit the schema even after the runtime's retry: that is its answer
+                # (recorded, so a regeneration does not ask again), and the caller's parser sees no JSON.
+                return {"key": self.key(messages, max_tokens, schema, model), "label": label, "model": model,
+                        "max_tokens": max_tokens, **meta, "text": "", "finish_reason": "invalid",
+                        "error": str(exc)[:300], "prompt_tokens": None, "completion_tokens": None,
+                        "seconds": round(time.perf_counter() - started, 3)}
         self.live += 1
         used = reply.usage
         return {"key": self.key(messages, max_tokens, schema, model), "label": label, "model": model,

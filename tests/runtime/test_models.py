@@ -153,3 +153,28 @@ def test_the_store_reads_stored_answers_and_records_them(tmp_path, monkeypatch):
     assert Store(path).key(messages, 10, schema={"type": "object"}) != key, "the schema is part of the key"
     with pytest.raises(KeyError, match="no answer yet"):
         Store(path).keep_only([key, "missing"])
+
+
+def test_an_answer_that_never_fits_its_schema_is_recorded_not_retried(tmp_path, monkeypatch):
+    """The runtime raises 422 when the model's JSON does not fit even after its retry: the store records that
+    as the model's (empty) answer, so a regeneration neither crashes nor asks again."""
+    import httpx
+    import openai
+    from types import SimpleNamespace
+
+    monkeypatch.setenv("AISD_HOME", str(tmp_path))
+    asked = []
+
+    def create(**kwargs):
+        asked.append(kwargs)
+        request = httpx.Request("POST", "http://127.0.0.1/v1/chat/completions")
+        raise openai.UnprocessableEntityError("did not fit its schema", response=httpx.Response(422, request=request),
+                                              body=None)
+
+    client = SimpleNamespace(chat=SimpleNamespace(completions=SimpleNamespace(create=create)))
+    store = Store(tmp_path / "a.jsonl", write=True, client=client)
+    messages = [{"role": "user", "content": "x"}]
+    record = store.ask(messages, 10, schema={"type": "object"})
+    assert record["text"] == "" and record["finish_reason"] == "invalid" and "did not fit" in record["error"]
+    again = Store(tmp_path / "a.jsonl", client=client).ask(messages, 10, schema={"type": "object"})
+    assert again["stored"] and len(asked) == 1
