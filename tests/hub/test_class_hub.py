@@ -21,6 +21,7 @@ import shutil
 import subprocess
 import sys
 import warnings
+from concurrent.futures import ThreadPoolExecutor, wait
 
 import nbformat
 import pytest
@@ -126,7 +127,7 @@ print(json.dumps(result))
 '''
 
 
-def test_the_whole_class_cycle_through_the_hub(class_hub, tmp_path, monkeypatch):
+def test_the_whole_class_cycle_through_the_hub(class_hub, tmp_path, monkeypatch, request):
     hub, limit = class_hub, 300 * slowness()
     # Every server starts through the hub's REST API, as the users' logins would.
     for user in [TEACHER, *STUDENTS]:
@@ -158,6 +159,20 @@ def test_the_whole_class_cycle_through_the_hub(class_hub, tmp_path, monkeypatch)
     for student in STUDENTS:
         hub.write_file(student, NB, answers[student])
         _ok(hub.user_api(student, "POST", "assignments/submit", data={"course_id": "aisd", "assignment_id": A}))
+    # `aisd grade` grades the same three notebooks meanwhile (compared in step 7), in its own state folder.
+    from aisd.course.classroom import grade_submissions
+
+    for student in STUDENTS:
+        (tmp_path / "subs" / student).mkdir(parents=True)
+        (tmp_path / "subs" / student / f"{A}.ipynb").write_text(answers[student])
+    monkeypatch.setenv("AISD_HOME", str(tmp_path / "aisd_home"))      # its own LLM server, stopped after
+    cli = ThreadPoolExecutor(1).submit(grade_submissions, tmp_path / "subs", tmp_path / "course", cell_timeout=300)
+
+    def stop_cli_grading():             # whatever happens below: wait for it, then stop its LLM server
+        wait([cli], timeout=limit)
+        subprocess.run([sys.executable, "-m", "aisd.cli", "llm", "stop"], capture_output=True, timeout=60,
+                       env=dict(os.environ, AISD_HOME=str(tmp_path / "aisd_home")))
+    request.addfinalizer(stop_cli_grading)
     inbound = hub.state / "exchange" / "aisd" / "inbound"
     assert len([p for p in inbound.iterdir() if p.name.startswith(RIGHT + "+")]) == 2, "both submissions are kept"
 
@@ -210,16 +225,7 @@ def test_the_whole_class_cycle_through_the_hub(class_hub, tmp_path, monkeypatch)
             assert "AssertionError" in html, f"{student} answered wrongly: their feedback should show a failed test"
 
     # 7. The same submissions graded by `aisd grade` give the same grades.
-    from aisd.course.classroom import grade_submissions
-
-    for student in STUDENTS:
-        (tmp_path / "subs" / student).mkdir(parents=True)
-        (tmp_path / "subs" / student / f"{A}.ipynb").write_text(answers[student])
-    monkeypatch.setenv("AISD_HOME", str(tmp_path / "aisd_home"))      # its own LLM server, stopped after
-    try:
-        results = grade_submissions(tmp_path / "subs", tmp_path / "course", cell_timeout=300)
-    finally:
-        subprocess.run([sys.executable, "-m", "aisd.cli", "llm", "stop"], capture_output=True, timeout=60)
+    results = cli.result(timeout=limit)
     cli_scores = {o.student: o.score for o in results.outcomes}
     assert hub_scores[RIGHT] == submissions[RIGHT]["max_score"] > 0, hub_scores
     assert hub_scores[WRONG] < hub_scores[RIGHT], hub_scores
