@@ -25,7 +25,6 @@ from pathlib import Path
 
 import requests
 
-from .. import paths
 from . import hub
 
 
