@@ -1,0 +1,9 @@
+"""Notebook 11: scale, cost and reliability, measured on the course's own servers.
+
+- :mod:`.proxy`: a fault-injecting HTTP proxy on 127.0.0.1 (latency, 429/5xx, resets, stalls, outages);
+- :mod:`.patterns`: timeouts, retries with backoff and jitter (tenacity), a circuit breaker (pybreaker),
+  fallback, graceful degradation, human escalation;
+- :mod:`.experiments`: patterns x fault rates over one fault trace, the retry storm;
+- :mod:`.load`: throughput and latency percentiles against concurrency, bounded;
+- :mod:`.replay`: a recorded fault trace replayed offline under a policy (what the exercises grade).
+"""
