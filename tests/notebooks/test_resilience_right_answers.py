@@ -1,0 +1,103 @@
+"""Notebook 11's graders are fair: right answers written another valid way (a different search for the retry
+policy, a closed-form timeout from the latency tail; replicas by counting up; upper-case quiz letters) earn
+every point of every test cell, hidden ones included, under nbgrader's own scoring. (The wrong ones losing
+points is test_discrimination.py's job.)"""
+from __future__ import annotations
+
+import pytest
+from nbclient import NotebookClient
+from nbgrader.utils import determine_grade
+
+from aisd import paths
+from aisd.course.cells import read
+from aisd.course.nbgrader import nbgrader_env
+from conftest import slowness
+
+pytestmark = pytest.mark.slow
+A = "11_scale_cost_reliability"
+
+# Two sets, each replacing every answer cell; the notebook runs once per set.
+RIGHT = [{
+    "ex_choose_retry_policy": '''
+def choose_retry_policy(tuning_trace, p99_budget_s, availability_target):
+    # Walk timeouts up through the ok calls' tail; for each, the fewest retries that reach the target.
+    ok = sorted(s for kind, s in tuning_trace if kind == "ok")
+    for q in (0.9, 0.95, 0.98, 0.99, 0.995):
+        timeout_s = ok[int(q * (len(ok) - 1))]
+        for retries in range(1, 8):
+            s = replay.score(tuning_trace, timeout_s, retries, 0.01)
+            if s["availability"] >= availability_target + 0.002 and s["p99_s"] <= 0.8 * p99_budget_s:
+                return dict(timeout_s=timeout_s, retries=retries, backoff_s=0.01)
+    return None
+''',
+    "ex_replicas_for": '''
+import math
+
+def replicas_for(target_qps, curve_rows, p95_budget_s, headroom=0.7):
+    fitting = sorted((row for row in curve_rows if row["p95_s"] <= p95_budget_s),
+                     key=lambda row: -row["throughput_rps"])
+    if len(fitting) == 0:
+        raise ValueError(f"nothing meets p95 <= {p95_budget_s} s")
+    per_replica = fitting[0]["throughput_rps"] * headroom
+    n = 1
+    while n * per_replica < target_qps - 1e-9:
+        n += 1
+    return n
+''',
+    "ex_resilience_quiz": '''
+def resilience_quiz():
+    return {"q1": "C", "q2": "D, B", "q3": " b", "q4": "A"}
+''',
+}, {
+    "ex_choose_retry_policy": '''
+import itertools
+
+def choose_retry_policy(tuning_trace, p99_budget_s, availability_target):
+    # The most available policy whose p99 keeps a 25 % margin on the budget.
+    ok = np.array([s for kind, s in tuning_trace if kind == "ok"])
+    candidates = []
+    for t, r, b in itertools.product(np.percentile(ok, [90, 97, 99]), range(2, 6), (0.0, 0.03)):
+        s = replay.score(tuning_trace, float(t), r, b)
+        if s["p99_s"] <= 0.75 * p99_budget_s:
+            candidates.append((s["availability"], -s["p99_s"], {"timeout_s": float(t), "retries": r, "backoff_s": b}))
+    good = [c for c in candidates if c[0] >= availability_target]
+    return max(good, key=lambda c: c[:2])[2] if good else None
+''',
+    "ex_replicas_for": '''
+def replicas_for(target_qps, curve_rows, p95_budget_s, headroom=0.7):
+    best = 0.0
+    for row in curve_rows:
+        if row["p95_s"] <= p95_budget_s:
+            best = max(best, row["throughput_rps"])
+    if best == 0.0:
+        raise ValueError("no concurrency level meets the budget")
+    return -(-target_qps // (best * headroom)) if (target_qps / (best * headroom)) % 1 > 1e-9 else round(target_qps / (best * headroom))
+''',
+    "ex_resilience_quiz": '''
+def resilience_quiz():
+    return dict(q1="c", q2="bd", q3="B", q4="a")
+''',
+}]
+
+
+@pytest.mark.parametrize("answers", RIGHT, ids=["search-up", "max-availability"])
+def test_right_answers_written_another_way_earn_every_point(answers, monkeypatch):
+    for key, value in nbgrader_env().items():
+        monkeypatch.setenv(key, value)
+    nb = read(paths.SOLUTIONS / f"{A}.ipynb")
+    for cell in nb.cells:
+        gid = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id", "")
+        if gid in answers:
+            cell.source = answers[gid]
+    assert sum(c.get("metadata", {}).get("nbgrader", {}).get("grade_id") in answers for c in nb.cells) == len(answers)
+    NotebookClient(nb, timeout=round(300 * slowness()), kernel_name="python3", allow_errors=True,
+                   resources={"metadata": {"path": str(paths.SOLUTIONS)}}).execute()
+    lost = []
+    for cell in nb.cells:
+        meta = cell.get("metadata", {}).get("nbgrader", {})
+        if meta.get("grade") and cell.cell_type == "code":
+            score, max_score = determine_grade(cell)
+            if score < max_score:
+                errors = [o.get("evalue", "") for o in cell.get("outputs", []) if o.get("output_type") == "error"]
+                lost.append(f"{meta['grade_id']}: {score:g}/{max_score:g} {errors[:1]}")
+    assert not lost, "a valid answer written another way lost points:\n" + "\n".join(lost)

@@ -1,0 +1,82 @@
+"""Plausible wrong answers for 11_scale_cost_reliability (each replaces the whole answer cell)."""
+WRONG_ANSWERS = {
+    "choose_retry_policy": {
+        "no retries, a generous timeout (the default client)": '''
+def choose_retry_policy(tuning_trace, p99_budget_s, availability_target):
+    return {"timeout_s": 10.0, "retries": 0, "backoff_s": 0.0}
+''',
+        "retries, but a timeout longer than the stalls": '''
+def choose_retry_policy(tuning_trace, p99_budget_s, availability_target):
+    return {"timeout_s": 10.0, "retries": 3, "backoff_s": 0.1}
+''',
+        "the textbook backoff: 1 s, doubling": '''
+def choose_retry_policy(tuning_trace, p99_budget_s, availability_target):
+    return {"timeout_s": 1.0, "retries": 3, "backoff_s": 1.0}
+''',
+        "maximises availability and ignores the p99 budget": '''
+def choose_retry_policy(tuning_trace, p99_budget_s, availability_target):
+    best, best_avail = None, -1.0
+    for timeout_s in (0.5, 1.0, 2.0, 5.0, 10.0):
+        for retries in range(6):
+            s = replay.score(tuning_trace, timeout_s, retries, 0.1)
+            if s["availability"] > best_avail:
+                best, best_avail = {"timeout_s": timeout_s, "retries": retries, "backoff_s": 0.1}, s["availability"]
+    return best
+''',
+        "minimises p99 and ignores availability": '''
+def choose_retry_policy(tuning_trace, p99_budget_s, availability_target):
+    ok = sorted(s for k, s in tuning_trace if k == "ok")
+    return {"timeout_s": ok[len(ok) // 2], "retries": 0, "backoff_s": 0.0}
+''',
+        "the timeout at the median ok call, so half the good calls time out": '''
+def choose_retry_policy(tuning_trace, p99_budget_s, availability_target):
+    ok = sorted(s for k, s in tuning_trace if k == "ok")
+    return {"timeout_s": ok[len(ok) // 2], "retries": 3, "backoff_s": 0.02}
+''',
+    },
+    "replicas_for": {
+        "takes the highest throughput whatever its latency": '''
+def replicas_for(target_qps, curve_rows, p95_budget_s, headroom=0.7):
+    return int(np.ceil(target_qps / (max(r["throughput_rps"] for r in curve_rows) * headroom)))
+''',
+        "forgets the headroom": '''
+def replicas_for(target_qps, curve_rows, p95_budget_s, headroom=0.7):
+    usable = [r["throughput_rps"] for r in curve_rows if r["p95_s"] <= p95_budget_s]
+    if not usable:
+        raise ValueError("none")
+    return int(np.ceil(target_qps / max(usable)))
+''',
+        "rounds to the nearest instead of up": '''
+def replicas_for(target_qps, curve_rows, p95_budget_s, headroom=0.7):
+    usable = [r["throughput_rps"] for r in curve_rows if r["p95_s"] <= p95_budget_s]
+    if not usable:
+        raise ValueError("none")
+    return max(1, round(target_qps / (max(usable) * headroom)))
+''',
+        "multiplies by the headroom instead of dividing": '''
+def replicas_for(target_qps, curve_rows, p95_budget_s, headroom=0.7):
+    usable = [r["throughput_rps"] for r in curve_rows if r["p95_s"] <= p95_budget_s]
+    if not usable:
+        raise ValueError("none")
+    return int(np.ceil(target_qps * headroom / max(usable)))
+''',
+        "sizes from one request at a time (the first row), whatever the budget": '''
+def replicas_for(target_qps, curve_rows, p95_budget_s, headroom=0.7):
+    return int(np.ceil(target_qps / (curve_rows[0]["throughput_rps"] * headroom)))
+''',
+    },
+    "resilience_quiz": {
+        "retries fix outages, every error is worth retrying": '''
+def resilience_quiz():
+    return {"q1": "d", "q2": "abcd", "q3": "b", "q4": "a"}
+''',
+        "right but for the select-all question": '''
+def resilience_quiz():
+    return {"q1": "c", "q2": "d", "q3": "b", "q4": "a"}
+''',
+        "p99 is about the median": '''
+def resilience_quiz():
+    return {"q1": "c", "q2": "bd", "q3": "b", "q4": "b"}
+''',
+    },
+}
