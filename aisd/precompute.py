@@ -46,7 +46,8 @@ for _step in [
     Step("08", "features", "aisd.multimodal.precompute:main", "datasets/multimodal/features.npz"),
     Step("10", "audio", "aisd.meetings.precompute:main", "datasets/meetings/precomputed/"),
     Step("10", "notes", "aisd.meetings.notes:main", "datasets/meetings/llm_answers.jsonl", llm=True),
-    Step("11", "runs", "aisd.resilience.precompute:main", "datasets/resilience/*.json (load and fault runs, tiny tier)"),
+    Step("11", "runs", "aisd.resilience.precompute:main", "datasets/resilience/*.json (load and fault runs, both tiers)",
+         llm=True),
 ]:
     STEPS.setdefault(_step.notebook, []).append(_step)
 
