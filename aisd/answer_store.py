@@ -85,6 +85,7 @@ class Store:
         self.client = client               # an openai-compatible client for live calls (default: the local tier's)
         self._clients: dict = {}
         self.live = 0                      # live calls made by this store
+        self.asked: list[str] = []         # the keys of every answer given, in order (what a regeneration keeps)
 
     @property
     def model(self) -> str:
@@ -132,12 +133,14 @@ class Store:
 
         rec = self.find(messages, max_tokens, schema)
         if rec is not None:
+            self.asked.append(rec["key"])
             usage.record(model=rec["model"], provider="stored", prompt_tokens=rec.get("prompt_tokens") or 0,
                          completion_tokens=rec.get("completion_tokens") or 0,
                          latency_s=rec.get("seconds") or 0.0, source="stored")
             return {**rec, "stored": True}
         record = self._generate(messages, max_tokens, schema, label, meta)
         self.records[record["key"]] = record
+        self.asked.append(record["key"])
         if self.write:
             with open(self.path, "a", encoding="utf-8") as f:
                 f.write(json.dumps(record, ensure_ascii=False) + "\n")

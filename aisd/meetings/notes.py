@@ -29,22 +29,60 @@ from ..runtime import tokens
 from . import actions, chunking, data, evaluate, redact, turns
 
 STORE = data.FOLDER / "llm_answers.jsonl"
-CONTEXT = 2048                  # the local model's context, prompt and answer together
-CHUNK_BUDGET = 700              # transcript tokens per map chunk (room for instructions and the answer)
-MAX_TOKENS = 120
+SUMMARY_TOKENS = 200            # room for a summary of 3-5 sentences
+ITEMS_TOKENS = 400              # room for up to 8 action items as JSON
+PROMPT_ROOM = 250               # the instructions and chat template around the transcript
+MAP_BUDGET = 700                # transcript tokens per map chunk when map-reduce is asked for explicitly
+TOKEN_MARGIN = 0.85             # tokens are counted with the tiny model's tokenizer; the small model's differs
 SUMMARY_PROMPT = ("You write meeting notes. Summarise the meeting transcript below in 3 short sentences: "
                   "what was decided, and who will do what by when. Use only facts from the transcript.")
 REDUCE_PROMPT = ("Below are notes on consecutive parts of one meeting. Merge them into one summary of "
                  "at most 5 sentences: the decisions, and who will do what by when.")
-ITEMS_PROMPT = ("List the action items of this meeting as JSON: for each, the owner (an attendee), the task "
+# Two ways to ask where an item was said. "seconds": the model converts the [mm:ss] stamp into seconds itself
+# (arithmetic, which small models get wrong: the small model read [00:08] as 480 s). "stamp": the model copies the
+# stamp as written and the code converts it (:func:`stamp_seconds`). The notebook compares the two.
+ITEMS_PROMPTS = {
+    "seconds": ("List the action items of this meeting as JSON: for each, the owner (an attendee), the task "
                 "as a short imperative, the due date as YYYY-MM-DD (the meeting was on {date}), and "
-                "source_time, the seconds into the meeting where it was said (from the [mm:ss] stamps).")
-ITEMS_SCHEMA = {"type": "object", "required": ["items"], "additionalProperties": False,
-                "properties": {"items": {"type": "array", "maxItems": 8, "items": {
-                    "type": "object", "required": ["owner", "task", "due", "source_time"], "additionalProperties": False,
-                    "properties": {"owner": {"type": "string", "maxLength": 20}, "task": {"type": "string", "maxLength": 80},
-                                   "due": {"type": "string", "maxLength": 10},
-                                   "source_time": {"type": "number"}}}}}}
+                "source_time, the seconds into the meeting where it was said (from the [mm:ss] stamps)."),
+    "stamp": ("List the action items of this meeting as JSON: for each, the owner (an attendee), the task "
+              "as a short imperative, the due date as YYYY-MM-DD (the meeting was on {date}), and "
+              "source_stamp, the [mm:ss] stamp of the line where it was said, copied exactly as written."),
+}
+_ITEM = {"owner": {"type": "string", "maxLength": 20}, "task": {"type": "string", "maxLength": 80},
+         "due": {"type": "string", "maxLength": 10}}
+ITEMS_SCHEMAS = {
+    variant: {"type": "object", "required": ["items"], "additionalProperties": False,
+              "properties": {"items": {"type": "array", "maxItems": 8, "items": {
+                  "type": "object", "required": ["owner", "task", "due", where], "additionalProperties": False,
+                  "properties": {**_ITEM, where: kind}}}}}
+    for variant, where, kind in (("seconds", "source_time", {"type": "number"}),
+                                 ("stamp", "source_stamp", {"type": "string", "maxLength": 7}))}
+ITEMS_VARIANT = "stamp"
+ITEMS_PROMPT, ITEMS_SCHEMA = ITEMS_PROMPTS[ITEMS_VARIANT], ITEMS_SCHEMAS[ITEMS_VARIANT]
+
+
+def stamp_seconds(stamp) -> float | None:
+    """Seconds into the meeting of a ``mm:ss`` stamp as the transcript writes it (brackets allowed); None if it
+    is not one.
+
+    >>> stamp_seconds("01:20"), stamp_seconds("[00:08]"), stamp_seconds("8 minutes")
+    (80.0, 8.0, None)
+    """
+    match = re.fullmatch(r"\[?(\d{1,2}):(\d{2})\]?", str(stamp).strip())
+    return None if match is None else 60.0 * int(match.group(1)) + int(match.group(2))
+
+
+def transcript_budget(tier: str, answer_tokens: int = ITEMS_TOKENS) -> int:
+    """Transcript tokens one call of ``tier``'s model can take: its served context less the answer and the
+    prompt, with a margin for the tokenizer difference (counted with the tiny model's tokenizer).
+
+    >>> transcript_budget("tiny"), transcript_budget("small")
+    (1188, 2929)
+    """
+    from ..runtime.models import tier_of
+
+    return int((tier_of(tier).n_ctx - answer_tokens - PROMPT_ROOM) * TOKEN_MARGIN)
 
 
 def transcript_turns(meeting_id: str) -> list[dict]:
@@ -55,50 +93,77 @@ def transcript_turns(meeting_id: str) -> list[dict]:
     return [{**t, "text": redact.redact(t["text"], m.speakers, m.glossary).text} for t in said]
 
 
-def _ask(client, model, system, user, store, label, schema=None):
+def _ask(store: answer_store.Store, system: str, user: str, max_tokens: int, label: str, schema=None) -> dict:
     messages = [{"role": "system", "content": system}, {"role": "user", "content": user}]
-    keyed = messages + ([{"role": "schema", "content": json.dumps(schema, sort_keys=True)}] if schema else [])
-    key = answer_store.request_key(model, keyed, MAX_TOKENS)
-    if key in store:
-        return {**store[key], "stored": True}
-    extra = {"response_format": {"type": "json_object", "schema": schema}} if schema else {}
-    t = time.perf_counter()
-    reply = client.chat.completions.create(model=model, messages=messages, max_tokens=MAX_TOKENS, temperature=0,
-                                           **extra)
-    record = {"key": key, "label": label, "model": model, "text": reply.choices[0].message.content or "",
-              "prompt_tokens": reply.usage.prompt_tokens, "completion_tokens": reply.usage.completion_tokens,
-              "seconds": round(time.perf_counter() - t, 3)}
-    store[key] = record
-    return {**record, "stored": False}
+    return store.ask(messages, max_tokens, schema=schema, label=label)
 
 
-def summarise(turn_list: list[dict], client, model: str, store: dict, label: str = "") -> dict:
-    """``{"summary", "mode", "calls"}``: one pass when the transcript fits :data:`CHUNK_BUDGET`,
-    else map (a summary per chunk, :func:`aisd.meetings.chunking.chunk_turns`) then reduce."""
+def summarise(turn_list: list[dict], store: answer_store.Store, label: str = "", budget: int | None = None) -> dict:
+    """``{"summary", "mode", "calls"}``: one pass when the transcript fits ``budget`` (default: what the store's
+    model can take, :func:`transcript_budget`), else map (a summary per chunk,
+    :func:`aisd.meetings.chunking.chunk_turns`) then :func:`reduce_notes`."""
+    budget = budget or transcript_budget(store.tier, SUMMARY_TOKENS)
     text = turns.format_transcript(turn_list)
-    if tokens.count(text) <= CHUNK_BUDGET:
-        r = _ask(client, model, SUMMARY_PROMPT, text, store, f"{label} single")
+    if tokens.count(text) <= budget:
+        r = _ask(store, SUMMARY_PROMPT, text, SUMMARY_TOKENS, f"{label} single")
         return {"summary": r["text"].strip(), "mode": "single pass", "calls": [r]}
-    chunks = chunking.chunk_turns(turn_list, CHUNK_BUDGET, overlap=1)
-    calls = [_ask(client, model, SUMMARY_PROMPT, c, store, f"{label} map {i}") for i, c in enumerate(chunks)]
-    notes = "\n".join(f"Part {i + 1}: {c['text'].strip()}" for i, c in enumerate(calls))
-    final = _ask(client, model, REDUCE_PROMPT, notes, store, f"{label} reduce")
-    return {"summary": final["text"].strip(), "mode": f"map-reduce ({len(chunks)} chunks)", "calls": calls + [final]}
+    chunks = chunking.chunk_turns(turn_list, budget, overlap=1)
+    calls = [_ask(store, SUMMARY_PROMPT, c, SUMMARY_TOKENS, f"{label} map {i}") for i, c in enumerate(chunks)]
+    summary, reduce_calls, levels = reduce_notes([c["text"].strip() for c in calls], store, label,
+                                                 transcript_budget(store.tier, SUMMARY_TOKENS))
+    return {"summary": summary, "mode": f"map-reduce ({len(chunks)} chunks, {levels} reduce levels)",
+            "calls": calls + reduce_calls}
 
 
-def extract_items(turn_list: list[dict], meeting: data.Meeting, client, model: str, store: dict) -> dict:
-    """``{"items", "valid", "problems", "calls"}``: the action items the model returns under
-    :data:`ITEMS_SCHEMA` (one call per chunk for a long meeting), and which pass :func:`actions.validate`."""
-    chunks = chunking.chunk_turns(turn_list, CHUNK_BUDGET, overlap=0)
+def reduce_notes(notes: list[str], store: answer_store.Store, label: str, budget: int) -> tuple[str, list, int]:
+    """Merge part notes into one summary, hierarchically: while the notes do not fit ``budget`` tokens in one
+    call, merge consecutive groups that do fit; then one last merge. Returns (summary, calls, levels)."""
+    calls, level = [], 0
+    while True:
+        level += 1
+        joined = "\n".join(f"Part {i + 1}: {n}" for i, n in enumerate(notes))
+        if tokens.count(joined) <= budget or len(notes) == 1:
+            final = _ask(store, REDUCE_PROMPT, joined, SUMMARY_TOKENS, f"{label} reduce {level}")
+            return final["text"].strip(), calls + [final], level
+        groups, current = [], []
+        for note in notes:
+            if current and tokens.count("\n".join(current + [note])) + 10 * (len(current) + 1) > budget:
+                groups.append(current)
+                current = []
+            current.append(note)
+        groups.append(current)
+        if len(groups) == len(notes) and len(notes) > 1:   # no two notes fit together: pair them anyway
+            groups = [notes[i:i + 2] for i in range(0, len(notes), 2)]
+        merged = []
+        for g, group in enumerate(groups):
+            text = "\n".join(f"Part {i + 1}: {n}" for i, n in enumerate(group))
+            r = _ask(store, REDUCE_PROMPT, text, SUMMARY_TOKENS, f"{label} reduce {level}.{g}")
+            calls.append(r)
+            merged.append(r["text"].strip())
+        notes = merged
+
+
+def extract_items(turn_list: list[dict], meeting: data.Meeting, store: answer_store.Store,
+                  variant: str = ITEMS_VARIANT) -> dict:
+    """``{"items", "valid", "problems", "calls"}``: the action items the model returns under the schema of
+    ``variant`` (:data:`ITEMS_SCHEMAS`; one call per chunk for a meeting longer than the model's context), and
+    which pass :func:`actions.validate`. With ``"stamp"`` the copied stamp becomes ``source_time`` in code."""
+    chunks = chunking.chunk_turns(turn_list, transcript_budget(store.tier), overlap=0)
     items, calls = [], []
     for i, chunk in enumerate(chunks):
-        r = _ask(client, model, ITEMS_PROMPT.format(date=meeting.date), chunk, store, f"{meeting.id} items {i}",
-                 schema=ITEMS_SCHEMA)
+        label = f"{meeting.id} items {i}" + ("" if variant == ITEMS_VARIANT else f" ({variant})")
+        r = _ask(store, ITEMS_PROMPTS[variant].format(date=meeting.date), chunk, ITEMS_TOKENS, label,
+                 schema=ITEMS_SCHEMAS[variant])
         calls.append(r)
         try:
-            items += actions.parse_items(r["text"])
+            found = actions.parse_items(r["text"])
         except actions.ActionItemError:
             continue
+        for item in found:
+            if isinstance(item, dict) and "source_stamp" in item:
+                stamp = item.pop("source_stamp")
+                item["source_time"] = stamp_seconds(stamp) if stamp_seconds(stamp) is not None else stamp
+        items += found
     for item in items:
         if isinstance(item, dict) and item.get("due") in ("", "none", "null"):
             item["due"] = None
@@ -125,55 +190,57 @@ def decisions_covered(decisions: list[str], summary: str, min_share: float = 0.6
     return hits / len(decisions) if decisions else 1.0
 
 
-# The meetings the notebook sends to the LLM (the local model takes minutes per meeting on a busy CPU):
-# two tuning and two held-out short ones, clean and noisy, for summaries and action items, and the long
-# one for the map-reduce summary (its action items are a further exercise).
-LLM_MEETINGS = ("m01_launch_date", "m04_budget", "m08_vendor_contract", "m09_offsite", "m10_quarterly_roadmap")
-SUMMARY_ONLY = ("m10_quarterly_roadmap",)
+# Every meeting's notes and action items are stored (the small model's); the long one also as a map-reduce summary
+# of MAP_BUDGET-token chunks beside its single pass, to compare the two.
+LLM_MEETINGS = tuple(data.meeting_ids())
+LONG_MEETING = "m10_quarterly_roadmap"
 
 
-def run_all(client, model: str, store: dict, on_meeting=None, meeting_ids=LLM_MEETINGS) -> list[dict]:
-    """Summary and action items of each meeting (summary only for :data:`SUMMARY_ONLY`), scored: one row
-    per meeting (``on_meeting(row)`` is called after each, e.g. to save the store as it grows)."""
+def run_all(store: answer_store.Store, on_meeting=None, meeting_ids=LLM_MEETINGS) -> list[dict]:
+    """Summary and action items of each meeting, scored: one row per meeting (``on_meeting(row)`` is called
+    after each)."""
     rows = []
     for m in map(data.load, meeting_ids):
         t = transcript_turns(m.id)
-        s = summarise(t, client, model, store, m.id)
-        it = (extract_items(t, m, client, model, store) if m.id not in SUMMARY_ONLY
-              else {"items": [], "valid": [], "calls": []})
-        score = actions.match_items(it["valid"], m.action_items) if it["calls"] else {"precision": None, "recall": None}
+        s = summarise(t, store, m.id)
+        it = extract_items(t, m, store)
+        score = actions.match_items(it["valid"], m.action_items)
         rows.append({"id": m.id, "kind": m.kind, "split": m.split, "mode": s["mode"], "summary": s["summary"],
                      "rouge_l": rouge_l(m.summary, s["summary"]),
                      "decisions_covered": decisions_covered(m.decisions, s["summary"]),
-                     "items": len(it["items"]), "valid": len(it["valid"]),
+                     "items": len(it["items"]), "valid": len(it["valid"]), "reference_items": len(m.action_items),
+                     "matched": len(score["pairs"]),
                      "precision": score["precision"], "recall": score["recall"],
                      "llm_seconds": sum(c["seconds"] for c in s["calls"] + it["calls"]),
+                     "model": s["calls"][0]["model"],
                      "stored": all(c["stored"] for c in s["calls"] + it["calls"])})
         if on_meeting:
             on_meeting(rows[-1])
     return rows
 
 
+def map_reduce_long(store: answer_store.Store) -> dict:
+    """The long meeting summarised in :data:`MAP_BUDGET`-token chunks then reduced (beside its single pass)."""
+    return summarise(transcript_turns(LONG_MEETING), store, f"{LONG_MEETING} mr", budget=MAP_BUDGET)
+
+
 def main(argv: list[str] | None = None) -> int:
-    import argparse
+    """Store the small model's notes and items for every meeting (each answer appended as it is made)."""
+    from ..precompute import progress
 
-    from ..runtime import llm
-
-    parser = argparse.ArgumentParser(prog="python -m aisd.meetings.notes", description="store the LLM's notes")
-    parser.add_argument("--only", action="append", help="meeting id (repeatable); default: LLM_MEETINGS")
-    parser.add_argument("--store", default=str(STORE), help="the JSONL store to read and extend")
-    args = parser.parse_args(argv)
-    client, model = llm.client(local=True, timeout=1800), llm.model_name(local=True)
-    store = answer_store.load(args.store)
+    store = answer_store.Store(STORE, write=True)
     t = time.perf_counter()
-
-    def saved(row):
-        answer_store.save(list(store.values()), args.store)
-        print(json.dumps({k: (round(v, 3) if isinstance(v, float) else v) for k, v in row.items() if k != "summary"}),
-              f"{time.perf_counter() - t:.0f} s", flush=True)
-
-    run_all(client, model, store, on_meeting=saved, meeting_ids=args.only or LLM_MEETINGS)
-    print(f"{len(store)} answers stored, {time.perf_counter() - t:.1f} s")
+    rows = []
+    for mid in progress(LLM_MEETINGS, "10 meetings"):
+        rows += run_all(store, meeting_ids=[mid])
+        print(json.dumps({k: (round(v, 3) if isinstance(v, float) else v) for k, v in rows[-1].items()
+                          if k != "summary"}), flush=True)
+    long = map_reduce_long(store)
+    print(f"{LONG_MEETING} map-reduce: {long['mode']}", flush=True)
+    for mid in progress(LLM_MEETINGS, "10 items, source time in seconds by the model"):
+        extract_items(transcript_turns(mid), data.load(mid), store, variant="seconds")
+    store.keep_only(store.asked)
+    print(f"{len(set(store.asked))} answers stored, {store.live} live, {time.perf_counter() - t:.1f} s")
     return 0
 
 

@@ -10,7 +10,9 @@ import jiwer
 import numpy as np
 import pytest
 
+from aisd.answer_store import Store
 from aisd.design import review
+from aisd.runtime import tokens
 from aisd.meetings import actions, captions, data, notes, plan, precompute, quiz, redact, wer
 
 
@@ -88,21 +90,36 @@ class _StandIn:
                                usage=SimpleNamespace(prompt_tokens=100, completion_tokens=10))
 
 
-def test_summary_is_one_pass_for_a_short_meeting_and_map_reduce_for_the_long_one():
-    client, store = _StandIn(), {}
+def test_summary_is_one_pass_when_it_fits_and_map_reduce_when_it_does_not(tmp_path):
+    client = _StandIn()
+    store = Store(tmp_path / "a.jsonl", client=client)
     short = notes.transcript_turns("m04_budget")
-    assert notes.summarise(short, client, "m", store)["mode"] == "single pass" and len(client.calls) == 1
+    assert notes.summarise(short, store)["mode"] == "single pass" and len(client.calls) == 1
     long = notes.transcript_turns("m10_quarterly_roadmap")
-    s = notes.summarise(long, client, "m", store)
+    assert notes.summarise(long, store)["mode"] == "single pass", "m10 fits the small model's context"
+    s = notes.summarise(long, store, budget=notes.MAP_BUDGET)
     assert s["mode"].startswith("map-reduce") and len(s["calls"]) >= 4
     n = len(client.calls)
-    again = notes.summarise(long, client, "m", store)            # every request is now in the store
+    again = notes.summarise(long, store, budget=notes.MAP_BUDGET)     # every request is now in the store
     assert len(client.calls) == n and all(c["stored"] for c in again["calls"])
 
 
-def test_extracted_items_are_validated_and_the_transcript_is_redacted():
+def test_a_meeting_ten_times_m10_is_reduced_in_a_tree_within_the_context(tmp_path):
+    """The reduce step must never ask for more than the model's context: notes are merged in groups."""
+    client = _StandIn()
+    store = Store(tmp_path / "a.jsonl", tier="tiny", client=client)
+    long = notes.transcript_turns("m10_quarterly_roadmap")
+    huge = [dict(t, start=t["start"] + k * 700, end=t["end"] + k * 700) for k in range(10) for t in long]
+    budget = notes.transcript_budget("tiny", notes.SUMMARY_TOKENS)
+    s = notes.summarise(huge, store, "huge")
+    assert s["mode"].startswith("map-reduce")
+    asked = [tokens.count(m[1]["content"]) for m in client.calls]
+    assert max(asked) <= budget, f"a request of {max(asked)} transcript/notes tokens exceeds the budget {budget}"
+
+
+def test_extracted_items_are_validated_and_the_transcript_is_redacted(tmp_path):
     m = data.load("m04_budget")
-    out = notes.extract_items(notes.transcript_turns(m.id), m, _StandIn(), "m", {})
+    out = notes.extract_items(notes.transcript_turns(m.id), m, Store(tmp_path / "a.jsonl", client=_StandIn()))
     assert out["valid"] == out["items"] and out["problems"] == [[]]
     m08 = notes.transcript_turns("m08_vendor_contract")
     assert "[NAME]" in " ".join(t["text"] for t in m08)
