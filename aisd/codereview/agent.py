@@ -47,9 +47,9 @@ class ReviewAgent:
     static_cache: dict = field(default_factory=dict)
     static_seconds: float = 0.0     # seconds per PR of the batch that filled static_cache
     test_runs: dict = field(default_factory=dict)
-    llm_store: dict = field(default_factory=dict)
-    client: object = None
-    model: str = "smollm2"
+    llm_store: object = None        # an aisd.answer_store.Store of LLM reviews (None: the LLM is not asked)
+    llm_live: bool = False          # ask the live model for a review the store lacks (else: skipped, and said)
+    model: str = "policy"
 
     def registry(self, pr: dict) -> ToolRegistry:
         """The tools, bound to one pull request."""
@@ -86,17 +86,17 @@ class ReviewAgent:
                 tests = testrun.test_code(pr["task_id"])
                 before = testrun.run_tests(pr["before"], tests, pr["entry_point"])
                 after = testrun.run_tests(pr["after"], tests, pr["entry_point"])
-            run_tests.seconds = before.seconds + after.seconds
-            return testrun.test_finding(pr, before, after)
+            return {"findings": testrun.test_finding(pr, before, after), "seconds": before.seconds + after.seconds}
 
-        def llm_review() -> list:
+        def llm_review() -> dict:
             """Ask the LLM for findings on the diff (JSON: file, line, severity, category, message, fix)."""
-            key = llmreview.request_key(self.model, llmreview.messages_for(pr["diff"]), llmreview.MAX_TOKENS)
-            if key not in self.llm_store and self.client is None:
-                llm_review.result = None
-                return []
-            llm_review.result = llmreview.review(self.client, self.model, pr, self.llm_store)
-            return llm_review.result["findings"]
+            if self.llm_store is None:
+                return {"findings": [], "note": "no LLM store: skipped"}
+            if not self.llm_live and not llmreview.stored(pr, self.llm_store):
+                return {"findings": [], "note": "no stored review and live calls off: skipped"}
+            record = llmreview.review(pr, self.llm_store)
+            return {"findings": record["findings"], "seconds": record["seconds"], "model": record["model"],
+                    "prompt_tokens": record["prompt_tokens"], "completion_tokens": record["completion_tokens"]}
 
         for fn in (parse_diff, read_file, static_analysis, run_tests, llm_review):
             registry.add(fn)
@@ -110,27 +110,21 @@ class ReviewAgent:
         step, found = 0, []
 
         def use(name: str) -> list | dict:
+            """Run one tool; a tool returns its result, or a record ``{"findings", "seconds", ...}`` when it
+            knows better than the clock what it cost (a stored run, a stored LLM answer)."""
             nonlocal step
             step += 1
             t = time.perf_counter()
             result = tools[name].fn()
             seconds = time.perf_counter() - t
-            prompt = completion = 0
-            note = ""
             if name == "static_analysis" and pr["pr_id"] in self.static_cache:
                 seconds = self.static_seconds
-            if name == "run_tests":
-                seconds = getattr(tools[name].fn, "seconds", seconds)
-            if name == "llm_review":
-                record = getattr(tools[name].fn, "result", None)
-                if record is None:
-                    note = "no stored review and no client: skipped"
-                else:
-                    prompt, completion = record["prompt_tokens"], record["completion_tokens"]
-                    seconds = record["seconds"]
-            trace.add(step=step, kind="tool", tool=name, arguments={}, observation=str(result),
-                      prompt_tokens=prompt, completion_tokens=completion, latency_s=round(seconds, 4), note=note)
-            return result
+            record = result if isinstance(result, dict) and "findings" in result else {}
+            trace.add(step=step, kind="tool", tool=name, arguments={},
+                      observation=str(record.get("findings", result)),
+                      prompt_tokens=record.get("prompt_tokens", 0), completion_tokens=record.get("completion_tokens", 0),
+                      latency_s=round(record.get("seconds", seconds), 4), note=record.get("note", ""))
+            return record.get("findings", result) if record else result
 
         added = use("parse_diff").get(pr["path"], [])
         if p.static:

@@ -2,11 +2,10 @@
 answers with findings as JSON that fits :data:`FINDINGS_SCHEMA` (file, line, severity, category,
 message, suggested fix), constrained by the runtime's grammar so the JSON is always valid.
 
-Answers are stored by request (model, messages, ``max_tokens``, schema): the notebook reads the stored
-review of every benchmark diff instead of waiting for the local model; a changed prompt is a new
-request and goes to the model live. Regenerate the store with::
-
-    AISD_HOME=... python -m aisd.codereview.llmreview
+Answers are stored by request (model, messages, ``max_tokens``, schema; :class:`aisd.answer_store.Store`): the
+notebook reads the small model's stored review of every one of the 328 benchmark diffs instead of waiting for a
+local model; a changed prompt is a new request and goes to the live model. Regenerate the store with
+``aisd precompute 07 llm`` (resumable).
 
 >>> print(numbered_diff("--- a/m.py\\n+++ b/m.py\\n@@ -1,2 +1,2 @@\\n a = 1\\n-b = 2\\n+b = 3\\n"))
 file m.py
@@ -17,21 +16,18 @@ file m.py
 from __future__ import annotations
 
 import json
-import sys
-import time
 from pathlib import Path
 
 from .. import answer_store, paths
 from .diffs import HUNK
 
 STORE = paths.DATASETS / "code_review" / "llm_reviews.jsonl"
-MAX_TOKENS = 160
-LLM_HELDOUT_PROBLEMS = 16
-LLM_TUNING_PROBLEMS = 8
+MAX_TOKENS = 200
 SYSTEM = ("You review a pull request to a Python file. Find the line the change broke: a bug (wrong "
           "comparison, wrong operator, off-by-one, wrong return value, swapped arguments, lost condition, "
           "mutable default argument) or a security problem (eval, shell=True). Use the line numbers shown "
-          "on the left. Report at most two findings, the most serious first; report none if the change is safe.")
+          "on the left. Report at most two findings, the most serious first, each with how confident you are that "
+          "it is a real defect; report none if the change is safe.")
 FINDINGS_SCHEMA = {
     "type": "object",
     "properties": {"findings": {"type": "array", "maxItems": 2, "items": {
@@ -42,8 +38,9 @@ FINDINGS_SCHEMA = {
             "severity": {"enum": ["low", "medium", "high"]},
             "category": {"enum": ["bug", "security", "style"]},
             "message": {"type": "string", "maxLength": 100},
-            "suggested_fix": {"type": "string", "maxLength": 60}},
-        "required": ["file", "line", "severity", "category", "message", "suggested_fix"]}}},
+            "suggested_fix": {"type": "string", "maxLength": 60},
+            "confidence": {"enum": ["low", "medium", "high"]}},
+        "required": ["file", "line", "severity", "category", "message", "suggested_fix", "confidence"]}}},
     "required": ["findings"]}
 
 
@@ -72,32 +69,21 @@ def messages_for(diff: str) -> list[dict]:
     return [{"role": "system", "content": SYSTEM}, {"role": "user", "content": numbered_diff(diff)}]
 
 
-def request_key(model: str, messages: list[dict], max_tokens: int) -> str:
-    """The stored review's key: the course's request key (:func:`aisd.answer_store.request_key`) with the schema."""
-    return answer_store.request_key(model, messages, max_tokens, schema=FINDINGS_SCHEMA)
+def load_store(path: str | Path = STORE, tier: str | None = None) -> answer_store.Store:
+    """The stored reviews (:class:`aisd.answer_store.Store`; the small model's unless ``tier`` says otherwise)."""
+    return answer_store.Store(path, tier=tier)
 
 
-def load_store(path: str | Path = STORE) -> dict[str, dict]:
-    """The stored reviews, ``{key: record}`` (:func:`aisd.answer_store.load`)."""
-    return answer_store.load(path)
+def stored(pr: dict, store: answer_store.Store) -> bool:
+    """Is the review of ``pr`` stored (for the store's model)?"""
+    return store.has(messages_for(pr["diff"]), MAX_TOKENS, FINDINGS_SCHEMA)
 
 
-def review(client, model: str, pr: dict, store: dict[str, dict]) -> dict:
-    """The LLM's review of one pull request: ``{"findings": [...], "prompt_tokens", "completion_tokens",
-    "seconds", "stored"}`` (from the store when this exact request was made before)."""
-    messages = messages_for(pr["diff"])
-    key = request_key(model, messages, MAX_TOKENS)
-    if key not in store:
-        t = time.perf_counter()
-        reply = client.chat.completions.create(
-            model=model, messages=messages, max_tokens=MAX_TOKENS, temperature=0,
-            response_format={"type": "json_object", "schema": FINDINGS_SCHEMA})
-        store[key] = {"key": key, "pr_id": pr["pr_id"], "model": model, "text": reply.choices[0].message.content or "",
-                      "prompt_tokens": reply.usage.prompt_tokens, "completion_tokens": reply.usage.completion_tokens,
-                      "seconds": round(time.perf_counter() - t, 3)}
-        record = {**store[key], "stored": False}
-    else:
-        record = {**store[key], "stored": True}
+def review(pr: dict, store: answer_store.Store) -> dict:
+    """The LLM's review of one pull request: the stored record (``text``, ``model``, ``prompt_tokens``,
+    ``completion_tokens``, ``seconds``, ``stored``) with ``findings`` (a live call when it is not stored)."""
+    record = store.ask(messages_for(pr["diff"]), MAX_TOKENS, schema=FINDINGS_SCHEMA, label=pr["pr_id"],
+                       pr_id=pr["pr_id"])
     return {**record, "findings": to_findings(record["text"], pr)}
 
 
@@ -119,50 +105,51 @@ def to_findings(text: str, pr: dict) -> list[dict]:
         out.append({"pr_id": pr["pr_id"], "path": pr["path"], "line": item["line"], "tool": "llm",
                     "code": "llm-" + str(item.get("category", "bug")), "category": item.get("category", "bug"),
                     "severity": item.get("severity", "medium"), "message": item.get("message", ""),
-                    "suggested_fix": item.get("suggested_fix", "")})
+                    "suggested_fix": item.get("suggested_fix", ""), "confidence": item.get("confidence", "medium")})
     return out
 
 
-def subset(prs: list[dict], heldout_problems: int = LLM_HELDOUT_PROBLEMS,
-           tuning_problems: int = LLM_TUNING_PROBLEMS) -> list[dict]:
-    """The pull requests the LLM reviews (both PRs of the first problems of each split, held-out first):
-    the local model takes tens of seconds per review on a busy 2-core machine, so not all 328.
+def interleaved(prs: list[dict], first: set | None = None) -> list[dict]:
+    """The pull requests in the order they are reviewed: problem by problem, alternating held-out and tuning
+    problems (in proportion to their sizes), the problems in ``first`` before the others (e.g. those whose
+    seeded bug the tests miss, where a reviewer earns its place), so that a run stopped part-way has reviewed
+    both PRs of the first problems of both splits.
 
-    >>> from aisd.codereview.benchmark import build
-    >>> chosen = subset(build())
-    >>> len(chosen), sum(p["split"] == "heldout" for p in chosen)
-    (48, 32)
+    >>> from aisd.codereview.benchmark import load
+    >>> [p["split"][0] for p in interleaved(load())[:6]]
+    ['h', 'h', 't', 't', 'h', 'h']
     """
-    out = []
-    for split, n in (("heldout", heldout_problems), ("tuning", tuning_problems)):
-        tasks = list(dict.fromkeys(p["task_id"] for p in prs if p["split"] == split))[:n]
-        out += [p for p in prs if p["task_id"] in tasks]
-    return out
+    first = first or set()
+    by_split = {s: sorted(dict.fromkeys(p["task_id"] for p in prs if p["split"] == s), key=lambda t: t not in first)
+                for s in ("heldout", "tuning")}
+    ratio = max(1, round(len(by_split["heldout"]) / max(1, len(by_split["tuning"]))))
+    order, h, t = [], iter(by_split["heldout"]), iter(by_split["tuning"])
+    while True:
+        chunk = [x for x in [next(h, None) for _ in range(ratio)] + [next(t, None)] if x]
+        if not chunk:
+            break
+        order += chunk
+    rank = {task: i for i, task in enumerate(order)}
+    return sorted(prs, key=lambda p: (rank[p["task_id"]], p["pr_id"]))
 
 
 def main(path: str | Path = STORE) -> None:
-    """Review the :func:`subset` of the benchmark with the local model, saving after each new answer."""
-    from ..runtime import llm
+    """Review all 328 benchmark pull requests with the small model (see :func:`interleaved`), each answer appended to
+    the store as it is made (a stopped run continues), then keep exactly those answers."""
+    from ..precompute import progress
     from .benchmark import load
 
-    client, model = llm.client(local=True, timeout=600), llm.model_name(local=True)
-    store = load_store(path)
-    prs = subset(load())
-    wanted = [k for k in store if k in {request_key(model, messages_for(p["diff"]), MAX_TOKENS) for p in prs}]
-    for pr in prs:
-        result = review(client, model, pr, store)
-        key = request_key(model, messages_for(pr["diff"]), MAX_TOKENS)
-        if key not in wanted:
-            wanted.append(key)
-        if not result["stored"]:
-            with open(path, "w", encoding="utf-8") as f:
-                for k in wanted:
-                    f.write(json.dumps(store[k]) + "\n")
-        print(pr["pr_id"], "stored" if result["stored"] else f"{result['seconds']:.1f} s", len(result["findings"]),
-              file=sys.stderr, flush=True)
-    with open(path, "w", encoding="utf-8") as f:
-        for k in wanted:
-            f.write(json.dumps(store[k]) + "\n")
+    from .testrun import load_runs
+
+    store = answer_store.Store(path, write=True)
+    runs = load_runs()
+    prs = load()
+    missed = {p["task_id"] for p in prs if p["label"] == "bug" and runs[p["pr_id"]]["after"]["ok"]}
+    prs = interleaved(prs, first=missed)
+    for pr in progress(prs, "07 LLM reviews"):
+        review(pr, store)
+    store.keep_only(store.key(messages_for(p["diff"]), MAX_TOKENS, FINDINGS_SCHEMA) for p in prs)
+    print(f"{len(prs)} reviews, {store.live} made live; wrote {path}")
 
 
 if __name__ == "__main__":

@@ -1,44 +1,42 @@
 """Stage 3 of the cascade: an LLM reads only the posts the classifier is unsure about.
 
 It answers in structured output, a JSON object valid against :data:`SCHEMA` every time (the local server
-generates under a grammar of the schema): a ``label``, the ``policy`` it applies and a short
-``rationale`` a reviewer or an appeal can read. Answers are stored (``datasets/tweeteval/llm_answers.jsonl``,
+generates under a grammar of the schema): a ``verdict`` (``ok``, or the policy the post violates, so that a label
+and a policy can never contradict each other) and a short ``rationale`` a reviewer or an appeal can read. Answers are stored (``datasets/tweeteval/llm_answers.jsonl``,
 keyed by the exact request, see :mod:`aisd.answer_store`) so the notebook reads them within its time
 budget; a request not in the store goes to the model live.
 
 >>> messages("you are an idiot")[1]["content"]
 'Post: you are an idiot'
->>> parse('{"label": "violating", "policy": "insult", "rationale": "calls someone an idiot"}')["label"]
-'violating'
+>>> parse('{"verdict": "insult", "rationale": "calls someone an idiot"}')
+{'label': 'violating', 'policy': 'insult', 'rationale': 'calls someone an idiot'}
 >>> parse("not json")["label"]
 'invalid'
 """
 from __future__ import annotations
 
 import json
-import time
 
 from .. import answer_store
 from .data import FOLDER
 
 STORE = FOLDER / "llm_answers.jsonl"
-MAX_TOKENS = 80
-SAMPLE = 40          # band posts the notebook sends to the LLM (its run-time budget); the rest go to people
-POLICIES = ("insult", "profanity", "hate", "threat", "harassment", "none")
+MAX_TOKENS = 120     # room for the verdict and a rationale of up to 100 characters (never cut off)
+MAX_LIVE = 40        # live calls the notebook may make for band posts not stored (its time budget)
+POLICIES = ("insult", "profanity", "hate", "threat", "harassment")
+# One field decides: the verdict is "ok" or the policy the post violates, so a label and a policy can never
+# contradict each other (the grammar generated from this enum allows nothing else); ``parse`` derives both.
 SCHEMA = {
     "type": "object",
-    "properties": {
-        "label": {"type": "string", "enum": ["violating", "ok"]},
-        "policy": {"type": "string", "enum": list(POLICIES)},
-        "rationale": {"type": "string", "maxLength": 100},
-    },
-    "required": ["label", "policy", "rationale"],
+    "properties": {"verdict": {"enum": ["ok", *POLICIES]}, "rationale": {"type": "string", "maxLength": 100}},
+    "required": ["verdict", "rationale"],
+    "additionalProperties": False,
 }
 SYSTEM_PROMPT = (
     "You moderate posts on a social platform. A post is violating if it insults or threatens a person, "
     "uses profanity or attacks a group (hate). Otherwise it is ok: opinions, criticism and sarcasm are ok. "
-    'Answer in JSON: {"label": "violating" or "ok", "policy": one of insult, profanity, hate, threat, '
-    'harassment, none, "rationale": a few words}.'
+    'Answer in JSON: {"verdict": "ok", or the policy the post violates: insult, profanity, hate, threat or '
+    'harassment, "rationale": a few words}.'
 )
 
 
@@ -48,47 +46,43 @@ def messages(post: str) -> list[dict]:
 
 
 def parse(text: str) -> dict:
-    """The model's JSON answer as a dict; ``label`` ``"invalid"`` when it is not the JSON asked for."""
+    """The model's JSON answer as ``label`` (``"violating"`` or ``"ok"``), ``policy`` (``"none"`` when ok) and
+    ``rationale``; ``label`` ``"invalid"`` when it is not the JSON asked for."""
     try:
         answer = json.loads(text)
-        if answer.get("label") in ("violating", "ok"):
-            return answer
+        verdict = answer.get("verdict")
+        if verdict == "ok" or verdict in POLICIES:
+            return {"label": "ok" if verdict == "ok" else "violating", "policy": "none" if verdict == "ok" else verdict,
+                    "rationale": str(answer.get("rationale", ""))}
     except (json.JSONDecodeError, AttributeError):
         pass
     return {"label": "invalid", "policy": "none", "rationale": ""}
 
 
-def _key(model: str, post: str) -> str:
-    return answer_store.request_key(model, messages(post) + [{"role": "schema", "content": json.dumps(SCHEMA)}],
-                                    MAX_TOKENS)
+def judge(posts, store: answer_store.Store | None = None, max_live: int | None = None) -> list[dict]:
+    """The LLM's answer for each post (stored, or live for a request not stored: see
+    :class:`aisd.answer_store.Store`). Each record: ``label``, ``policy``, ``rationale``, ``model``,
+    ``prompt_tokens``, ``completion_tokens``, ``seconds`` (as measured when generated) and ``stored``.
 
-
-def judge(posts, client, model: str, store: dict | None = None) -> list[dict]:
-    """The LLM's answer for each post: the stored one if there is one, else a live call (added to ``store``).
-    Each record: ``label``, ``policy``, ``rationale``, ``prompt_tokens``, ``completion_tokens``,
-    ``seconds`` (as measured when generated) and ``stored``."""
-    store = answer_store.load(STORE) if store is None else store
-    out = []
+    ``max_live`` bounds the live calls (a notebook's time budget): a post beyond it that is not stored gets the
+    label ``"not asked"`` and goes to people, as a cascade whose LLM is out of capacity would send it."""
+    store = answer_store.Store(STORE) if store is None else store
+    out, live = [], 0
     for post in posts:
-        key = _key(model, post)
-        if key in store:
-            out.append({**store[key], **parse(store[key]["text"]), "stored": True})
+        if max_live is not None and live >= max_live and not store.has(messages(post), MAX_TOKENS, SCHEMA):
+            out.append({"label": "not asked", "policy": "none", "rationale": "", "stored": False, "model": None,
+                        "prompt_tokens": 0, "completion_tokens": 0, "seconds": 0.0, "post": post})
             continue
-        t = time.perf_counter()
-        reply = client.chat.completions.create(model=model, messages=messages(post), max_tokens=MAX_TOKENS,
-                                               temperature=0,
-                                               response_format={"type": "json_object", "schema": SCHEMA})
-        record = {"key": key, "model": model, "post": post, "text": reply.choices[0].message.content or "",
-                  "prompt_tokens": reply.usage.prompt_tokens, "completion_tokens": reply.usage.completion_tokens,
-                  "seconds": round(time.perf_counter() - t, 3)}
-        store[key] = record
-        out.append({**record, **parse(record["text"]), "stored": False})
+        record = store.ask(messages(post), MAX_TOKENS, schema=SCHEMA, label="band", post=post)
+        live += not record["stored"]
+        out.append({**record, **parse(record["text"])})
     return out
 
 
-def band_posts() -> list[str]:
-    """The posts the notebook sends to the LLM: the first :data:`SAMPLE` held-out offensive tweets in the
-    review band of the reference policy (TF-IDF scores, thresholds chosen on val under the requirements)."""
+def band_posts(split: str = "heldout") -> list[str]:
+    """The posts in the review band of the reference policy (TF-IDF scores, thresholds chosen on val under the
+    requirements): of the held-out split (``test``, what the notebook measures on) or of the tuning split
+    (``val``, where a rule about the LLM may be chosen)."""
     from . import classify, data, policy
     from .requirements import REQUIREMENTS as R
 
@@ -96,23 +90,19 @@ def band_posts() -> list[str]:
     model = classify.train_tfidf(train.text, train.label)
     remove_at, review_at = policy.choose_thresholds(model.predict_proba(val.text)[:, 1], val.label,
                                                     R.remove_precision_floor, R.review_share)
-    s = model.predict_proba(test.text)[:, 1]
-    return test.text[(s >= review_at) & (s < remove_at)].tolist()[:SAMPLE]
+    posts = {"heldout": test, "tuning": val}[split].text
+    s = model.predict_proba(posts)[:, 1]
+    return posts[(s >= review_at) & (s < remove_at)].tolist()
 
 
 def store_answers() -> None:
-    """Ask the local LLM about :func:`band_posts` and rewrite the store with exactly those answers
-    (saved every 10 posts, so a stopped run keeps what it asked)."""
-    from ..runtime import llm
+    """Ask the small model about every band post of the held-out and the tuning split (:func:`band_posts`, 240
+    posts; each answer appended as it is made: a stopped run continues), then keep exactly those answers."""
+    from ..precompute import progress
 
-    client, model = llm.client(), llm.model_name()
-    store = answer_store.load(STORE)
-    posts = band_posts()
-    asked = 0
-    for start in range(0, len(posts), 10):
-        records = judge(posts[start:start + 10], client, model, store)
-        asked += sum(not r["stored"] for r in records)
-        keys = list(dict.fromkeys(_key(model, p) for p in posts[:start + 10]))
-        answer_store.save([store[k] for k in keys], STORE)
-        print(f"  {start + len(records)} of {len(posts)} posts", flush=True)
-    print(f"{len(posts)} posts, {asked} asked live; wrote {STORE}")
+    store = answer_store.Store(STORE, write=True)
+    posts = band_posts("heldout") + band_posts("tuning")
+    for post in progress(posts, "05 band posts"):
+        judge([post], store)
+    store.keep_only(store.key(messages(p), MAX_TOKENS, SCHEMA) for p in posts)
+    print(f"{len(posts)} posts, {store.live} asked live; wrote {STORE}")

@@ -141,14 +141,14 @@ def test_metrics_and_gate_on_a_tiny_case():
     assert experiments.choose_min_score(rows, 0.8, 0.1) == math.inf
 
 
-def test_llm_store_parses_and_belongs_to_the_subset(prs):
+def test_llm_store_parses_and_belongs_to_the_benchmark(prs):
     store = llmreview.load_store()
-    keys = {llmreview.request_key("smollm2", llmreview.messages_for(p["diff"]), llmreview.MAX_TOKENS): p
-            for p in llmreview.subset(prs)}
-    assert store and set(store) <= set(keys), "the LLM store holds requests the notebook does not make"
-    for key, record in store.items():
+    keys = {store.key(llmreview.messages_for(p["diff"]), llmreview.MAX_TOKENS, llmreview.FINDINGS_SCHEMA): p
+            for p in prs}
+    assert store.records and set(store.records) <= set(keys), "the LLM store holds requests the notebook does not make"
+    for key, record in store.records.items():
         json.loads(record["text"])                 # grammar-constrained: always valid JSON
-        assert record["prompt_tokens"] > 0
+        assert record["prompt_tokens"] > 0 and record["model"] == store.model
     assert llmreview.to_findings("not json", {"pr_id": "p", "path": "x.py"}) == []
 
 
