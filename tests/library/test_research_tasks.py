@@ -79,8 +79,16 @@ def test_the_stored_runs_cover_every_held_out_task_with_every_approach():
         assert held <= set(traces), f"{approach}: held-out tasks without a stored run: {sorted(held - set(traces))}"
 
 
-def test_the_stored_runs_belong_to_the_current_tasks_and_are_complete_traces():
-    for approach, traces in STORED.items():
+SMALL_RUNS = runs.RUNS_FILE.with_name("runs_small.jsonl")
+
+
+@pytest.mark.parametrize("stored", ["tiny", "small"])
+def test_the_stored_runs_belong_to_the_current_tasks_and_are_complete_traces(stored):
+    loaded = STORED if stored == "tiny" else runs.load_runs(SMALL_RUNS)
+    if stored == "small":
+        assert loaded, f"{SMALL_RUNS} holds no run"
+        assert {t.model for traces in loaded.values() for t in traces.values()} == {"qwen2.5-coder-1.5b"}
+    for approach, traces in loaded.items():
         for task_id, trace in traces.items():
             assert trace.task == BY_ID[task_id].question, f"{approach}/{task_id}: the task's question changed: re-run"
             assert trace.model and trace.stop_reason, f"{approach}/{task_id}: no model or stop reason"
