@@ -64,6 +64,35 @@ def slowness() -> float:
     return max(1.0, (time.perf_counter() - started) / QUIET_REFERENCE_S)
 
 
+def points_lost_with(assignment: str, answers: dict[str, str]) -> list[str]:
+    """The solution of ``assignment`` with some answer cells replaced by ``answers`` (``{grade_id: source}``),
+    run from a fresh kernel: every graded cell that lost points, with its first error. Empty when the answers,
+    written another valid way, earn everything (the mirror of the wrong answers)."""
+    from nbclient import NotebookClient
+    from nbgrader.utils import determine_grade
+
+    from aisd.course.cells import read
+
+    nb = read(paths.SOLUTIONS / f"{assignment}.ipynb")
+    replaced = 0
+    for cell in nb.cells:
+        gid = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id", "")
+        if gid in answers:
+            cell.source, replaced = answers[gid], replaced + 1
+    assert replaced == len(answers), f"{assignment}: some right answers name no answer cell"
+    NotebookClient(nb, timeout=round(300 * slowness()), kernel_name="python3", allow_errors=True,
+                   resources={"metadata": {"path": str(paths.SOLUTIONS)}}).execute()
+    lost = []
+    for cell in nb.cells:
+        meta = cell.get("metadata", {}).get("nbgrader", {})
+        if meta.get("grade") and cell.cell_type == "code":
+            score, max_score = determine_grade(cell)
+            if score < max_score:
+                errors = [o.get("evalue", "") for o in cell.get("outputs", []) if o.get("output_type") == "error"]
+                lost.append(f"{meta['grade_id']}: {score:g}/{max_score:g} {errors[:1]}")
+    return lost
+
+
 PROVIDER_VARS = ("AISD_LLM_BASE_URL", "AISD_LLM_MODEL", "AISD_LLM_API_KEY", "OPENAI_API_KEY", "AISD_LLM_GGUF")
 
 

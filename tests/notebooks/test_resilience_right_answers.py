@@ -5,13 +5,9 @@ points is test_discrimination.py's job.)"""
 from __future__ import annotations
 
 import pytest
-from nbclient import NotebookClient
-from nbgrader.utils import determine_grade
+from conftest import points_lost_with
 
-from aisd import paths
-from aisd.course.cells import read
 from aisd.course.nbgrader import nbgrader_env
-from conftest import slowness
 
 pytestmark = pytest.mark.slow
 A = "11_scale_cost_reliability"
@@ -84,20 +80,5 @@ def resilience_quiz():
 def test_right_answers_written_another_way_earn_every_point(answers, monkeypatch):
     for key, value in nbgrader_env().items():
         monkeypatch.setenv(key, value)
-    nb = read(paths.SOLUTIONS / f"{A}.ipynb")
-    for cell in nb.cells:
-        gid = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id", "")
-        if gid in answers:
-            cell.source = answers[gid]
-    assert sum(c.get("metadata", {}).get("nbgrader", {}).get("grade_id") in answers for c in nb.cells) == len(answers)
-    NotebookClient(nb, timeout=round(300 * slowness()), kernel_name="python3", allow_errors=True,
-                   resources={"metadata": {"path": str(paths.SOLUTIONS)}}).execute()
-    lost = []
-    for cell in nb.cells:
-        meta = cell.get("metadata", {}).get("nbgrader", {})
-        if meta.get("grade") and cell.cell_type == "code":
-            score, max_score = determine_grade(cell)
-            if score < max_score:
-                errors = [o.get("evalue", "") for o in cell.get("outputs", []) if o.get("output_type") == "error"]
-                lost.append(f"{meta['grade_id']}: {score:g}/{max_score:g} {errors[:1]}")
+    lost = points_lost_with(A, answers)
     assert not lost, "a valid answer written another way lost points:\n" + "\n".join(lost)
