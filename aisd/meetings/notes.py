@@ -59,7 +59,6 @@ ITEMS_SCHEMAS = {
     for variant, where, kind in (("seconds", "source_time", {"type": "number"}),
                                  ("stamp", "source_stamp", {"type": "string", "maxLength": 7}))}
 ITEMS_VARIANT = "stamp"
-ITEMS_PROMPT, ITEMS_SCHEMA = ITEMS_PROMPTS[ITEMS_VARIANT], ITEMS_SCHEMAS[ITEMS_VARIANT]
 
 
 def stamp_seconds(stamp) -> float | None:
