@@ -18,7 +18,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..errors import AisdError
+from aisd.core.errors import AisdError
 
 STAGES = ("rules", "classifier", "llm", "human")
 

@@ -2,8 +2,8 @@
 
 - :func:`train_tfidf`: TF-IDF word n-grams + logistic regression (seconds to train on 12,000 tweets);
 - :func:`minilm_model` / :func:`minilm_scores`: logistic regression on the course's MiniLM sentence
-  embeddings, trained by ``python -m aisd.moderation.precompute`` (embedding 27,000 tweets takes minutes
-  on 2 cores); its weights and its scores on val and test are committed in ``datasets/tweeteval``;
+  embeddings, trained by ``aisd precompute 05 scores`` (embedding the tweets takes minutes on 2 cores); its
+  weights and its scores on the tuning and held-out splits are committed in ``datasets/tweeteval``;
 - :func:`sonar_scores`: ``hatesonar``, an off-the-shelf model trained on another data set (Davidson et al.
   2017: hate / offensive / neither): what a vendor model does on *your* platform's data;
 - :func:`macro_f1`: the mean of per-class F1, the TweetEval metric; :data:`PUBLISHED` the paper's baselines.
@@ -23,8 +23,8 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline, make_pipeline
 
-from ..errors import AisdError
-from .data import FOLDER
+from aisd.core.errors import AisdError
+from aisd.moderation.data import FOLDER
 
 # Test-set macro-F1 (x100) of the baselines in the TweetEval paper (Barbieri et al., 2020, Table 2).
 PUBLISHED = {
@@ -87,7 +87,7 @@ def train_tfidf(texts, labels, c: float = 2.0) -> Pipeline:
 def minilm_model(task: str) -> tuple[np.ndarray, float]:
     """The stored MiniLM classifier of ``task``: (coefficients of shape (384,), intercept)."""
     if not MINILM_WEIGHTS.exists():
-        raise AisdError(f"{MINILM_WEIGHTS} is missing: run `python -m aisd.moderation.precompute`")
+        raise AisdError(f"{MINILM_WEIGHTS} is missing: run `aisd precompute 05 scores`")
     stored = json.loads(MINILM_WEIGHTS.read_text())
     if task not in stored:
         raise AisdError(f"no stored MiniLM classifier for task {task!r}; there are {sorted(stored)}")
@@ -101,10 +101,11 @@ def minilm_predict(vectors, task: str) -> np.ndarray:
 
 
 def minilm_scores(task: str, split: str) -> np.ndarray:
-    """The stored MiniLM classifier's P(positive) on the ``val`` or ``test`` tweets of ``task``, in order."""
+    """The stored MiniLM classifier's P(positive) on the ``tuning`` or ``heldout`` tweets of ``task``, in order."""
     if not MINILM_SCORES.exists():
-        raise AisdError(f"{MINILM_SCORES} is missing: run `python -m aisd.moderation.precompute`")
+        raise AisdError(f"{MINILM_SCORES} is missing: run `aisd precompute 05 scores`")
     df = pd.read_csv(MINILM_SCORES)
+    df["split"] = df.split.map({"val": "tuning", "test": "heldout"}).fillna(df.split)   # the file keeps TweetEval's names
     rows = df[(df.task == task) & (df.split == split)].sort_values("row")
     if rows.empty:
         raise AisdError(f"no stored MiniLM scores for task {task!r}, split {split!r}")

@@ -1,9 +1,10 @@
 """The labelled tweets of TweetEval (Barbieri et al., 2020): ``offensive`` (OffensEval 2019) and
-``hate`` (HatEval 2019), each with the official train / val / test split.
+``hate`` (HatEval 2019), each with the official split, named as everywhere in the course: ``train`` (TweetEval's
+train), ``tuning`` (its val: every choice is made there) and ``heldout`` (its test: scored once).
 
 Warning: the texts are real tweets and contain offensive language, slurs and hate speech.
 
->>> df = load("offensive", "test")
+>>> df = load("offensive", "heldout")
 >>> len(df), sorted(df.columns), int(df.label.sum())
 (860, ['label', 'text'], 240)
 >>> mentions_identity("the women at work"), mentions_identity("the weather at work")
@@ -15,12 +16,13 @@ import re
 
 import pandas as pd
 
-from .. import paths
-from ..errors import AisdError
+from aisd.core import paths
+from aisd.core.errors import AisdError
 
 FOLDER = paths.DATASETS / "tweeteval"
 TASKS = ("offensive", "hate")
-SPLITS = ("train", "val", "test")
+SPLITS = ("train", "tuning", "heldout")
+SOURCE_SPLIT = {"train": "train", "tuning": "val", "heldout": "test"}     # the course's name -> TweetEval's file name
 
 # Words that name an identity group (gender, religion, ethnicity, origin, sexuality, disability).
 # A crude word-list split, as a first fairness check uses: it finds posts *about* a group, not their authors.
@@ -43,8 +45,9 @@ def load(task: str, split: str) -> pd.DataFrame:
     folder = FOLDER / task
     if not folder.is_dir():
         raise AisdError(f"{folder} is missing: the TweetEval data ship with the repository (datasets/tweeteval)")
-    texts = (folder / f"{split}_text.txt").read_text(encoding="utf-8").splitlines()
-    labels = [int(x) for x in (folder / f"{split}_labels.txt").read_text(encoding="utf-8").split()]
+    source = SOURCE_SPLIT[split]
+    texts = (folder / f"{source}_text.txt").read_text(encoding="utf-8").splitlines()
+    labels = [int(x) for x in (folder / f"{source}_labels.txt").read_text(encoding="utf-8").split()]
     if len(texts) != len(labels):
         raise AisdError(f"{folder}: {len(texts)} texts but {len(labels)} labels in split {split}")
     return pd.DataFrame({"text": [t.strip() for t in texts], "label": labels})

@@ -21,7 +21,7 @@ from pathlib import Path
 import imagehash
 from PIL import Image, ImageDraw, ImageEnhance, ImageOps
 
-from ..errors import AisdError
+from aisd.core.errors import AisdError
 
 # Photos that ship inside scikit-image's wheel (skimage/data/), read by path: scikit-image itself is
 # never imported (it is installed --no-deps), and nothing is downloaded.
@@ -31,6 +31,9 @@ PHOTOS = {"astronaut": "astronaut.png", "camera": "camera.png", "chelsea": "chel
           "brick": "brick.png", "grass": "grass.png", "gravel": "gravel.png", "motorcycle": "motorcycle_left.png",
           "cell": "cell.png", "text": "text.png"}
 KNOWN_BAD = ("astronaut", "coffee", "rocket", "camera")      # pretend these were removed before
+# The match distance is chosen on the tuning photos and scored on the held-out ones (two known-bad photos each).
+PHOTO_SPLIT = {"tuning": ("astronaut", "coffee", "chelsea", "coins", "hubble", "ihc", "moon", "page", "horse"),
+               "heldout": ("rocket", "camera", "clock", "brick", "grass", "gravel", "motorcycle", "cell", "text")}
 EDITS = ("resize_half", "jpeg_q30", "brighter", "grayscale", "crop_10", "caption", "crop_25",
          "rotate_5", "mirror")
 HASHES = {"phash": imagehash.phash, "dhash": imagehash.dhash, "ahash": imagehash.average_hash}
@@ -105,7 +108,7 @@ def match_hash(query: int, known: list[int], max_distance: int):
 
 def distance_table(methods=("phash",)) -> "pd.DataFrame":
     """For each photo, each edit and each hash method: the Hamming distance from the edited photo to the
-    nearest known-bad hash. Rows: photo, edit, known_bad, method, distance."""
+    nearest known-bad hash. Rows: photo, split (:data:`PHOTO_SPLIT`), edit, known_bad, method, distance."""
     import pandas as pd
 
     originals = {name: photo(name) for name in PHOTOS}
@@ -116,6 +119,7 @@ def distance_table(methods=("phash",)) -> "pd.DataFrame":
         known = [hash_int(originals[n], method) for n in KNOWN_BAD]
         for (name, kind), img in versions.items():
             h = hash_int(img, method)
-            rows.append({"photo": name, "edit": kind, "known_bad": name in KNOWN_BAD, "method": method,
+            split = "tuning" if name in PHOTO_SPLIT["tuning"] else "heldout"
+            rows.append({"photo": name, "split": split, "edit": kind, "known_bad": name in KNOWN_BAD, "method": method,
                          "distance": min(hamming(h, k) for k in known)})
     return pd.DataFrame(rows)

@@ -3,7 +3,7 @@
 It answers in structured output, a JSON object valid against :data:`SCHEMA` every time (the local server
 generates under a grammar of the schema): a ``verdict`` (``ok``, or the policy the post violates, so that a label
 and a policy can never contradict each other) and a short ``rationale`` a reviewer or an appeal can read. Answers are stored (``datasets/tweeteval/llm_answers.jsonl``,
-keyed by the exact request, see :mod:`aisd.answer_store`) so the notebook reads them within its time
+keyed by the exact request, see :mod:`aisd.toolkit.answer_store`) so the notebook reads them within its time
 budget; a request not in the store goes to the model live.
 
 >>> messages("you are an idiot")[1]["content"]
@@ -17,8 +17,10 @@ from __future__ import annotations
 
 import json
 
-from .. import answer_store
-from .data import FOLDER
+import numpy as np
+
+from aisd.toolkit import answer_store
+from aisd.moderation.data import FOLDER
 
 STORE = FOLDER / "llm_answers.jsonl"
 MAX_TOKENS = 120     # room for the verdict and a rationale of up to 100 characters (never cut off)
@@ -40,9 +42,20 @@ SYSTEM_PROMPT = (
 )
 
 
-def messages(post: str) -> list[dict]:
-    """The chat request for one post."""
-    return [{"role": "system", "content": SYSTEM_PROMPT}, {"role": "user", "content": f"Post: {post}"}]
+# A second wording of the same policy: the tiny model is asked both ways, and an answer that changes with the
+# wording is a low-confidence one (the router sends it on to the small model; :mod:`aisd.moderation.router`).
+SECOND_PROMPT = (
+    "Decide whether this social media post breaks the rules. The rules forbid insults or threats against a person, "
+    "profanity and attacks on a group (hate); opinions, criticism and sarcasm are allowed. Reply in JSON: "
+    '{"verdict": "ok" if it breaks no rule, else the rule it breaks: insult, profanity, hate, threat or harassment, '
+    '"rationale": a few words}.'
+)
+PROMPTS = (SYSTEM_PROMPT, SECOND_PROMPT)
+
+
+def messages(post: str, system: str = SYSTEM_PROMPT) -> list[dict]:
+    """The chat request for one post (``system``: the policy as worded in :data:`PROMPTS`)."""
+    return [{"role": "system", "content": system}, {"role": "user", "content": f"Post: {post}"}]
 
 
 def parse(text: str) -> dict:
@@ -59,9 +72,10 @@ def parse(text: str) -> dict:
     return {"label": "invalid", "policy": "none", "rationale": ""}
 
 
-def judge(posts, store: answer_store.Store | None = None, max_live: int | None = None) -> list[dict]:
+def judge(posts, store: answer_store.Store | None = None, max_live: int | None = None,
+          system: str = SYSTEM_PROMPT) -> list[dict]:
     """The LLM's answer for each post (stored, or live for a request not stored: see
-    :class:`aisd.answer_store.Store`). Each record: ``label``, ``policy``, ``rationale``, ``model``,
+    :class:`aisd.toolkit.answer_store.Store`). Each record: ``label``, ``policy``, ``rationale``, ``model``,
     ``prompt_tokens``, ``completion_tokens``, ``seconds`` (as measured when generated) and ``stored``.
 
     ``max_live`` bounds the live calls (a notebook's time budget): a post beyond it that is not stored gets the
@@ -69,40 +83,63 @@ def judge(posts, store: answer_store.Store | None = None, max_live: int | None =
     store = answer_store.Store(STORE) if store is None else store
     out, live = [], 0
     for post in posts:
-        if max_live is not None and live >= max_live and not store.has(messages(post), MAX_TOKENS, SCHEMA):
+        if max_live is not None and live >= max_live and not store.has(messages(post, system), MAX_TOKENS, SCHEMA):
             out.append({"label": "not asked", "policy": "none", "rationale": "", "stored": False, "model": None,
                         "prompt_tokens": 0, "completion_tokens": 0, "seconds": 0.0, "post": post})
             continue
-        record = store.ask(messages(post), MAX_TOKENS, schema=SCHEMA, label="band", post=post)
+        record = store.ask(messages(post, system), MAX_TOKENS, schema=SCHEMA, label="band", post=post)
         live += not record["stored"]
         out.append({**record, **parse(record["text"])})
     return out
 
 
-def band_posts(split: str = "heldout") -> list[str]:
-    """The posts in the review band of the reference policy (TF-IDF scores, thresholds chosen on val under the
-    requirements): of the held-out split (``test``, what the notebook measures on) or of the tuning split
-    (``val``, where a rule about the LLM may be chosen)."""
-    from . import classify, data, policy
-    from .requirements import REQUIREMENTS as R
+def band_bounds(tuning_scores, tuning_labels, precision_floor: float, review_share: float) -> tuple[float, float]:
+    """The score range whose posts get stored LLM answers: from the lower edge of the band that fills the daily
+    review capacity (the widest band the notebook considers) up to the lowest threshold whose removals keep the
+    precision floor with a margin (the Wilson interval's lower end on tuning at or above the floor: the highest
+    ``remove_at`` the notebook considers). Any band chosen between those is stored."""
+    from aisd.toolkit import stats
 
-    train, val, test = (data.load("offensive", s) for s in data.SPLITS)
+    s, y = np.asarray(tuning_scores, dtype=float), np.asarray(tuning_labels, dtype=int)
+    values = np.unique(s)
+    exact = next((float(t) for t in values if y[s >= t].mean() >= precision_floor), float("inf"))
+    high = next((float(t) for t in values if stats.wilson(int(y[s >= t].sum()), int((s >= t).sum())).low
+                 >= precision_floor), float("inf"))
+    low = next((float(t) for t in values[values < exact]
+                if np.sum((s >= t) & (s < exact)) <= review_share * len(s)), exact)
+    return low, high
+
+
+def band_posts(split: str = "heldout") -> list[str]:
+    """The uncertain posts whose LLM answers are stored (TF-IDF scores in :func:`band_bounds`, chosen on the tuning
+    split under the requirements): of the held-out split (what the notebook measures on) or of the tuning split."""
+    from aisd.moderation import classify, data
+    from aisd.moderation.system import REQUIREMENTS as R
+
+    train, tuning, heldout = (data.load("offensive", s) for s in data.SPLITS)
     model = classify.train_tfidf(train.text, train.label)
-    remove_at, review_at = policy.choose_thresholds(model.predict_proba(val.text)[:, 1], val.label,
-                                                    R.remove_precision_floor, R.review_share)
-    posts = {"heldout": test, "tuning": val}[split].text
+    low, high = band_bounds(model.predict_proba(tuning.text)[:, 1], tuning.label, R.remove_precision_floor,
+                            R.review_share)
+    posts = {"heldout": heldout, "tuning": tuning}[split].text
     s = model.predict_proba(posts)[:, 1]
-    return posts[(s >= review_at) & (s < remove_at)].tolist()
+    return posts[(s >= low) & (s < high)].tolist()
 
 
 def store_answers() -> None:
-    """Ask the small model about every band post of the held-out and the tuning split (:func:`band_posts`, 240
-    posts; each answer appended as it is made: a stopped run continues), then keep exactly those answers."""
-    from ..precompute import progress
+    """Store the answers to every band post (:func:`band_posts`): the small model's, and the tiny model's in both
+    wordings of :data:`PROMPTS` (the router's confidence check), held-out posts first. Each answer is appended as it
+    is made (a stopped run continues); at the end the file keeps exactly these answers."""
+    from aisd.course.precompute import progress
 
-    store = answer_store.Store(STORE, write=True)
-    posts = band_posts("heldout") + band_posts("tuning")
-    for post in progress(posts, "05 band posts"):
-        judge([post], store)
-    store.keep_only(store.key(messages(p), MAX_TOKENS, SCHEMA) for p in posts)
-    print(f"{len(posts)} posts, {store.live} asked live; wrote {STORE}")
+    heldout, tuning = band_posts("heldout"), band_posts("tuning")
+    plan = [("small", heldout, (SYSTEM_PROMPT,)), ("tiny", heldout, PROMPTS), ("tiny", tuning, PROMPTS),
+            ("small", tuning, (SYSTEM_PROMPT,))]
+    keys = []
+    for tier, posts, prompts in plan:
+        store = answer_store.Store(STORE, tier=tier, write=True)
+        for post in progress(posts, f"05 band posts ({tier})"):
+            for system in prompts:
+                judge([post], store, system=system)
+        keys += [store.key(messages(p, system), MAX_TOKENS, SCHEMA) for p in posts for system in prompts]
+    store.keep_only(keys)
+    print(f"{len(heldout)} held-out and {len(tuning)} tuning posts; wrote {STORE}")

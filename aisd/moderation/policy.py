@@ -5,17 +5,19 @@ precision, since every mistake silences a user), **review** by a person (``revie
 ``remove_at``: this band is limited by how many posts the reviewers can look at), or **allow**.
 
 >>> s, y = [0.95, 0.9, 0.8, 0.6, 0.5, 0.3, 0.2, 0.1], [1, 1, 0, 1, 1, 0, 0, 0]
->>> choose_thresholds(s, y, precision_floor=0.9, review_share=0.25)
-(0.9, 0.6)
->>> outcomes(s, y, 0.9, 0.6)["harm_missed"]
+>>> outcomes(s, y, remove_at=0.9, review_at=0.6)["harm_missed"]
 0.25
+
+Where the thresholds come from is a decision (:mod:`aisd.moderation.decisions`); this module says what a pair of
+thresholds does: to labelled posts (:func:`outcomes`) and to the review queue over a day (:func:`simulate_day`,
+:func:`peak_wait_hours`).
 """
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 
-from ..errors import AisdError
+from aisd.core.errors import AisdError
 
 
 def _check(scores, labels) -> tuple[np.ndarray, np.ndarray]:
@@ -23,37 +25,6 @@ def _check(scores, labels) -> tuple[np.ndarray, np.ndarray]:
     if s.ndim != 1 or s.shape != y.shape or not len(s):
         raise AisdError(f"scores and labels must be two non-empty lists of the same length; got {s.shape} and {y.shape}")
     return s, y
-
-
-def choose_thresholds(scores, labels, precision_floor: float, review_share: float) -> tuple[float, float]:
-    """Two thresholds chosen on tuning data: ``(remove_at, review_at)``.
-
-    - ``remove_at``: the lowest score value t (among the scores) such that the posts with score >= t have
-      precision >= ``precision_floor``; ``float("inf")`` (remove nothing automatically) if no t reaches it;
-    - ``review_at``: the lowest score value t <= ``remove_at`` such that the posts with
-      t <= score < ``remove_at`` are at most ``review_share`` of all posts; ``remove_at`` itself if none
-      (an empty review band).
-
-    Reference answer of notebook 05, exercise ``ex_choose_thresholds``.
-    """
-    s, y = _check(scores, labels)
-    if not 0 < precision_floor <= 1 or not 0 <= review_share <= 1:
-        raise AisdError("precision_floor must be in (0, 1] and review_share in [0, 1]")
-    order = np.argsort(-s, kind="stable")
-    s_desc, y_desc = s[order], y[order]
-    remove_at = float("inf")
-    for t in np.unique(s):                      # ascending: the first that meets the floor is the lowest
-        kept = s_desc >= t
-        if y_desc[kept].mean() >= precision_floor:
-            remove_at = float(t)
-            break
-    budget = review_share * len(s)
-    review_at = remove_at
-    for t in np.unique(s[s < remove_at]):
-        if np.sum((s >= t) & (s < remove_at)) <= budget:
-            review_at = float(t)
-            break
-    return remove_at, review_at
 
 
 def actions(scores, remove_at: float, review_at: float) -> np.ndarray:
@@ -73,6 +44,8 @@ def outcomes(scores, labels, remove_at: float, review_at: float) -> dict:
 
     ``removed_share``, ``remove_precision`` (NaN if nothing is removed), ``review_share``,
     ``harm_missed`` (share of harmful posts allowed) and ``wrongly_removed`` (harmless posts removed).
+
+    Part of the reference answer of notebook 05, exercise ``ex_choose_thresholds``.
     """
     s, y = _check(scores, labels)
     act = actions(s, remove_at, review_at)
@@ -122,16 +95,26 @@ def simulate_day(hourly_posts, review_share: float, removed_share: float, capaci
     return pd.DataFrame(rows)
 
 
-def choose_rule_terms(texts, labels, hits_of, precision_floor: float, min_support: int = 5) -> list[str]:
-    """The blocklist terms safe for automatic removal: those that matched at least ``min_support`` tuning
-    posts with precision >= ``precision_floor``. ``hits_of(text)`` lists the terms a text matches.
+def peak_wait_hours(review_share: float, removed_share: float, req, reviewers_on_duty: float | None = None,
+                    days: int = 2) -> float:
+    """The longest wait in the review queue over ``days`` days of flagged traffic with its evening peak, when
+    ``review_share`` of the posts go to review and ``appeal_share`` of the ``removed_share`` come back as appeals
+    (``req``: the notebook's requirements; ``reviewers_on_duty`` replaces ``req.reviewers_on_duty``).
 
-    >>> choose_rule_terms(["a x", "b x", "c y", "d y"], [1, 1, 1, 0], str.split, 0.9, min_support=2)
-    ['x']
+    >>> from types import SimpleNamespace as R
+    >>> req = R(flagged_per_day=24_000, peak_factor=2.0, reviewers_on_duty=5, reviews_per_reviewer_hour=40,
+    ...         appeal_share=0.1, appeal_delay_hours=2)
+    >>> peak_wait_hours(0.1, 0.05, req), peak_wait_hours(0.3, 0.05, req) > 4
+    (0.1044, True)
     """
-    seen, bad = {}, {}
-    for text, y in zip(texts, labels):
-        for term in hits_of(text):
-            seen[term] = seen.get(term, 0) + 1
-            bad[term] = bad.get(term, 0) + int(y)
-    return sorted(t for t, n in seen.items() if n >= min_support and bad[t] / n >= precision_floor)
+    staff = req.reviewers_on_duty if reviewers_on_duty is None else reviewers_on_duty
+    capacity = staff * req.reviews_per_reviewer_hour
+    if capacity <= 0:
+        raise AisdError("the review team needs a capacity > 0 (reviewers on duty x reviews per reviewer hour)")
+    posts = np.tile(hourly_traffic(req.flagged_per_day, req.peak_factor), days).tolist()
+    delay, backlog, longest = int(req.appeal_delay_hours), 0.0, 0.0
+    for h, n in enumerate(posts):                # simulate_day's queue, without building its table (fast)
+        appeals = req.appeal_share * removed_share * posts[h - delay] if h >= delay else 0.0
+        backlog = max(0.0, backlog + n * review_share + appeals - capacity)
+        longest = max(longest, backlog / capacity)
+    return round(longest, 4)

@@ -17,7 +17,7 @@ import functools
 import random
 import re
 
-from ..errors import AisdError
+from aisd.core.errors import AisdError
 
 # Digits and symbols that stand for letters (leetspeak). "!" is left out on purpose: "stupid!!" is common.
 LEET = {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s"}
