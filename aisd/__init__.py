@@ -1,17 +1,17 @@
-"""aisd: the shared code of the AI System Design Workbook, in three rooms.
+"""aisd: the shared code of the AI System Design Workbook, in layers (each imports only the layers above it).
 
-- **The teaching library** (what notebooks import, by topic; the reference answers of the exercises):
-  ``requirements``, ``estimate``, ``design`` (notebooks 00-01); ``corpus``, ``retrieval`` (chunking,
-  BM25, dense, fusion, re-ranking, the pipeline), ``metrics``, ``datasets``, ``rag`` (notebook 02 on).
-- **The runtime** ``aisd.runtime``: the local LLM behind a real ``openai`` client, embeddings, token
-  counts, the usage and cost ledger.
-- **The course tooling** ``aisd.course``: nbgrader conventions, release, self-check, class grading,
-  the notebook benchmark, the setup check. Notebooks never import it.
-
-Plus ``paths`` (where things live), ``errors`` (the one base error), ``offline`` (the switches that keep
-model libraries off the network: importing ``aisd`` sets them) and ``cli`` (the ``aisd`` command).
+- ``aisd.core``: the base (``paths``, ``errors``, ``offline``). Importing ``aisd`` applies the offline switches.
+- ``aisd.runtime``: the local LLM tiers behind a real ``openai`` client, embeddings, token counts, the usage ledger.
+- ``aisd.toolkit``: what every notebook shares: requirements and designs as data, metrics, statistics, readings,
+  data loaders, retrieval, stored LLM answers and the grading guard.
+- One package per notebook (the teaching code and the reference answers of its exercises): ``framework`` (00),
+  ``estimation`` (01), ``rag`` (02), ``agents`` (03), ``fraud`` (04), ``moderation`` (05), ``legal`` (06),
+  ``codereview`` (07), ``multimodal`` (08), ``recsys`` (09), ``meetings`` (10), ``resilience`` (11),
+  ``interview`` (12).
+- ``aisd.course``: the course tooling (the ``aisd`` command, nbgrader conventions, release, self-check, class
+  grading, benchmarks, precompute). Notebooks never import it.
 """
-from . import offline as _offline
+from aisd.core import offline as _offline
 
 _offline.apply()
 

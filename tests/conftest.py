@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from aisd import paths
+from aisd.core import paths
 
 ASSIGNMENTS = paths.assignment_names()
 collect_ignore = ["wrong_answers"]     # data for the tests (code as strings), not tests

@@ -19,16 +19,16 @@
 >>> agents.calculate("6 * 7")
 42
 """
-from .calculator import CalculatorError, calculate
-from .guards import Budget, repeats, should_stop
-from .loop import FINAL, Agent, approve_all, ask_person
-from .policies import evidence_policy, repeating_policy, script_policy
-from .research import ResearchTools
-from .sandbox import SandboxResult, network_isolation, run_python
-from .schema import SchemaError, json_schema_of
-from .tasks import load_tasks
-from .tools import Tool, ToolCall, ToolCallError, ToolRegistry, parse_tool_call
-from .trace import Trace, cost_per_task, is_abstention, normalise, task_success, traces_table
+from aisd.agents.calculator import CalculatorError, calculate
+from aisd.agents.guards import Budget, repeats, should_stop
+from aisd.agents.loop import FINAL, Agent, approve_all, ask_person
+from aisd.agents.policies import evidence_policy, repeating_policy, script_policy
+from aisd.agents.research import ResearchTools
+from aisd.agents.sandbox import SandboxResult, network_isolation, run_python
+from aisd.agents.schema import SchemaError, json_schema_of
+from aisd.agents.tasks import load_tasks
+from aisd.agents.tools import Tool, ToolCall, ToolCallError, ToolRegistry, parse_tool_call
+from aisd.agents.trace import Trace, cost_per_task, is_abstention, normalise, task_success, traces_table
 
 __all__ = ["CalculatorError", "calculate", "Budget", "repeats", "should_stop", "FINAL", "Agent", "approve_all",
            "ask_person", "ResearchTools", "SandboxResult", "network_isolation", "run_python", "SchemaError",

@@ -20,7 +20,7 @@ import ast
 import math
 import operator
 
-from ..errors import AisdError
+from aisd.core.errors import AisdError
 
 MAX_EXPONENT = 1000          # 2 ** 1000 is fine; 10 ** 10 ** 10 would take the machine down
 MAX_LENGTH = 500             # characters of one expression

@@ -57,7 +57,7 @@ def failure_kind(trace, task) -> str:
 
     Reference answer of notebook 03, exercise ``ex_failure_kind``.
     """
-    from .trace import is_abstention
+    from aisd.agents.trace import is_abstention
 
     if task.solved_by(trace.answer):
         return "solved"

@@ -14,9 +14,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..decisions import bootstrap_ci
-from ..runtime import usage
-from .trace import is_abstention, traces_table
+from aisd.rag.decisions import bootstrap_ci
+from aisd.runtime import usage
+from aisd.agents.trace import is_abstention, traces_table
 
 PRICE_MODEL = "gpt-4o-mini"      # the same tokens priced at a hosted model's list price
 

@@ -1,7 +1,7 @@
 """The agent loop, in plain Python over the ``openai`` client: ask the model for an action, check it, run the
 tool, show the model what came back, until it gives a final answer or a budget runs out.
 
->>> from aisd import paths
+>>> from aisd.core import paths
 >>> from aisd.agents.research import ResearchTools
 >>> tools = ResearchTools.from_collection(paths.DATASETS / "pydoc_qa")          # doctest: +SKIP
 >>> agent = Agent(tools.registry(), budget=Budget(max_steps=4))                 # doctest: +SKIP
@@ -35,10 +35,10 @@ from typing import Callable
 
 import openai
 
-from ..runtime import llm, toolcalls
-from .guards import Budget, should_stop
-from .tools import ToolCall, ToolCallError, ToolRegistry, parse_tool_call
-from .trace import Trace
+from aisd.runtime import llm, toolcalls
+from aisd.agents.guards import Budget, should_stop
+from aisd.agents.tools import ToolCall, ToolCallError, ToolRegistry, parse_tool_call
+from aisd.agents.trace import Trace
 
 FINAL = "final_answer"
 FINAL_SPEC = {"name": FINAL, "description": "Give the final answer, short, with the ids of the documents that "

@@ -24,10 +24,10 @@ from __future__ import annotations
 
 import re
 
-from .. import paths  # noqa: F401  (the example above)
-from .loop import FINAL, Policy
-from .tasks import Task
-from .tools import ToolCall
+from aisd.core import paths# noqa: F401  (the example above)
+from aisd.agents.loop import FINAL, Policy
+from aisd.agents.tasks import Task
+from aisd.agents.tools import ToolCall
 
 HIT = re.compile(r"^\[([^\]]+)\]", flags=re.M)
 ABSTAIN = "I don't know"

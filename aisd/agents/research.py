@@ -15,12 +15,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from .. import paths
-from ..datasets import load_beir
-from ..retrieval import Retriever
-from .calculator import calculate as _calculate
-from .sandbox import run_python as _run_python
-from .tools import ToolRegistry
+from aisd.core import paths
+from aisd.toolkit.datasets import load_beir
+from aisd.toolkit.retrieval import Retriever
+from aisd.agents.calculator import calculate as _calculate
+from aisd.agents.sandbox import run_python as _run_python
+from aisd.agents.tools import ToolRegistry
 
 SNIPPET = 160            # characters of each search hit shown to the model
 READ_LIMIT = 600         # characters of a document shown to the model by read_document
@@ -29,7 +29,7 @@ READ_LIMIT = 600         # characters of a document shown to the model by read_d
 class ResearchTools:
     """Tools over one collection ``{id: {"title", "text"}}``; the notes live as long as this object.
 
-    ``config`` is the retrieval configuration of :class:`aisd.retrieval.Retriever` (``"bm25"`` needs no
+    ``config`` is the retrieval configuration of :class:`aisd.toolkit.retrieval.Retriever` (``"bm25"`` needs no
     embedding model; ``"hybrid"`` loads it, ~4 s and ~0.5 GB the first time).
     """
 

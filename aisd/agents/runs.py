@@ -29,12 +29,14 @@ import time
 from dataclasses import asdict
 from pathlib import Path
 
-from .. import paths, rag
-from .guards import Budget
-from .loop import Agent
-from .research import ResearchTools
-from .tasks import Task, load_tasks
-from .trace import StepRecord, Trace
+from aisd.core import paths
+
+from aisd.rag import generation as rag
+from aisd.agents.guards import Budget
+from aisd.agents.loop import Agent
+from aisd.agents.research import ResearchTools
+from aisd.agents.tasks import Task, load_tasks
+from aisd.agents.trace import StepRecord, Trace
 
 RUNS_FILE = paths.DATASETS / "research_tasks" / "runs.jsonl"
 APPROACHES = ("direct", "retrieve", "react", "plan")
@@ -131,9 +133,9 @@ def run(approach: str, task: Task, tools: ResearchTools, client, model: str) -> 
 
 def main(argv: list[str] | None = None) -> Path:
     """Run the approaches on the tasks and (re)write their records in ``--out``."""
-    from ..precompute import progress
-    from ..runtime import llm
-    from ..runtime.models import STORED_TIER
+    from aisd.course.precompute import progress
+    from aisd.runtime import llm
+    from aisd.runtime.models import STORED_TIER
 
     parser = argparse.ArgumentParser(prog="python -m aisd.agents.runs", description=__doc__.split("\n\n")[0])
     parser.add_argument("--split", choices=("tuning", "heldout"), default=None)

@@ -21,7 +21,7 @@ import re
 import types
 import typing
 
-from ..errors import AisdError
+from aisd.core.errors import AisdError
 
 SIMPLE_TYPES = {str: "string", int: "integer", float: "number", bool: "boolean", dict: "object", list: "array"}
 

@@ -14,11 +14,11 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .. import paths
-from ..datasets import load_beir
-from ..errors import AisdError
-from .calculator import calculate
-from .trace import normalise, task_success
+from aisd.core import paths
+from aisd.toolkit.datasets import load_beir
+from aisd.core.errors import AisdError
+from aisd.agents.calculator import calculate
+from aisd.agents.trace import normalise, task_success
 
 TASKS_FILE = paths.DATASETS / "research_tasks" / "tasks.jsonl"
 KINDS = ("single_hop", "multi_hop", "calculation", "unanswerable")

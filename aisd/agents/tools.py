@@ -18,9 +18,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Callable
 
-from ..errors import AisdError
-from ..runtime.toolcalls import validate
-from .schema import json_schema_of
+from aisd.core.errors import AisdError
+from aisd.runtime.toolcalls import validate
+from aisd.agents.schema import json_schema_of
 
 MAX_OBSERVATION = 700        # characters of a tool's result shown to the model (the local context is 2,048 tokens)
 

@@ -18,7 +18,7 @@ from dataclasses import asdict, dataclass, field
 
 import pandas as pd
 
-from ..runtime import usage
+from aisd.runtime import usage
 
 COLUMNS = ["task_id", "step", "kind", "tool", "arguments", "observation_chars", "prompt_tokens",
            "completion_tokens", "latency_s", "cost_usd", "model", "note"]

@@ -16,10 +16,10 @@
 >>> changed_lines("--- a/m.py\\n+++ b/m.py\\n@@ -1 +1 @@\\n-a\\n+b\\n")
 {'m.py': [1]}
 """
-from .agent import Policy, ReviewAgent, batch_static
-from .diffs import changed_lines, make_diff
-from .evaluate import block_cost, choose_block_threshold, review_metrics
-from .review import learn_confidence, merge_findings, score, select_comments
+from aisd.codereview.agent import Policy, ReviewAgent, batch_static
+from aisd.codereview.diffs import changed_lines, make_diff
+from aisd.codereview.evaluate import block_cost, choose_block_threshold, review_metrics
+from aisd.codereview.review import learn_confidence, merge_findings, score, select_comments
 
 __all__ = ["Policy", "ReviewAgent", "batch_static", "changed_lines", "make_diff", "block_cost",
            "choose_block_threshold", "review_metrics", "learn_confidence", "merge_findings", "score",

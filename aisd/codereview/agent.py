@@ -20,10 +20,10 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 
-from ..agents import ToolRegistry, Trace
-from . import llmreview, static, testrun
-from .diffs import changed_lines
-from .review import merge_findings, score, select_comments
+from aisd.agents import ToolRegistry, Trace
+from aisd.codereview import llmreview, static, testrun
+from aisd.codereview.diffs import changed_lines
+from aisd.codereview.review import merge_findings, score, select_comments
 
 
 @dataclass
@@ -47,7 +47,7 @@ class ReviewAgent:
     static_cache: dict = field(default_factory=dict)
     static_seconds: float = 0.0     # seconds per PR of the batch that filled static_cache
     test_runs: dict = field(default_factory=dict)
-    llm_store: object = None        # an aisd.answer_store.Store of LLM reviews (None: the LLM is not asked)
+    llm_store: object = None        # an aisd.toolkit.answer_store.Store of LLM reviews (None: the LLM is not asked)
     llm_live: bool = False          # ask the live model for a review the store lacks (else: skipped, and said)
     model: str = "policy"
 

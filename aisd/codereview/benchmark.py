@@ -20,10 +20,10 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from .. import paths
-from .data import load_problems, source_of, split_of
-from .diffs import changed_lines, make_diff
-from .mutations import BUG_OPERATORS, add_comment, rename_variable
+from aisd.core import paths
+from aisd.codereview.data import load_problems, source_of, split_of
+from aisd.codereview.diffs import changed_lines, make_diff
+from aisd.codereview.mutations import BUG_OPERATORS, add_comment, rename_variable
 
 BENCHMARK = paths.DATASETS / "code_review" / "benchmark.jsonl"
 SEED = 7

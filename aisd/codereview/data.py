@@ -19,7 +19,7 @@ import importlib.util
 import json
 from pathlib import Path
 
-from ..errors import AisdError
+from aisd.core.errors import AisdError
 
 SPLIT_SALT = "aisd-07"
 

@@ -1,4 +1,4 @@
-"""The code-review assistant's requirements as data, and its design as a :class:`aisd.design.Design`.
+"""The code-review assistant's requirements as data, and its design as a :class:`aisd.toolkit.design.Design`.
 
 >>> REQUIREMENTS["engineers"], REQUIREMENTS["comment_budget_per_pr"]
 (500, 3)
@@ -9,7 +9,7 @@ True
 """
 from __future__ import annotations
 
-from ..design import Design
+from aisd.toolkit.design import Design
 
 # What the interviewer answered (assumptions stated in notebook 07's requirements section).
 REQUIREMENTS = {

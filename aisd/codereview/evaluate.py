@@ -15,7 +15,7 @@ from typing import Sequence
 
 import numpy as np
 
-from ..decisions import bootstrap_ci
+from aisd.rag.decisions import bootstrap_ci
 
 WINDOW = 2
 

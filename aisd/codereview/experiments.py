@@ -15,8 +15,8 @@ import math
 
 import pandas as pd
 
-from ..agents import traces_table
-from .evaluate import per_pr, review_metrics
+from aisd.agents import traces_table
+from aisd.codereview.evaluate import per_pr, review_metrics
 
 
 def run_approach(agent, prs: list[dict]) -> tuple[dict[str, list[dict]], list]:

@@ -2,7 +2,7 @@
 answers with findings as JSON that fits :data:`FINDINGS_SCHEMA` (file, line, severity, category,
 message, suggested fix), constrained by the runtime's grammar so the JSON is always valid.
 
-Answers are stored by request (model, messages, ``max_tokens``, schema; :class:`aisd.answer_store.Store`): the
+Answers are stored by request (model, messages, ``max_tokens``, schema; :class:`aisd.toolkit.answer_store.Store`): the
 notebook reads the small model's stored review of every one of the 328 benchmark diffs instead of waiting for a
 local model; a changed prompt is a new request and goes to the live model. Regenerate the store with
 ``aisd precompute 07 llm`` (resumable).
@@ -18,8 +18,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from .. import answer_store, paths
-from .diffs import HUNK
+from aisd.toolkit import answer_store
+
+from aisd.core import paths
+from aisd.codereview.diffs import HUNK
 
 STORE = paths.DATASETS / "code_review" / "llm_reviews.jsonl"
 MAX_TOKENS = 200
@@ -70,7 +72,7 @@ def messages_for(diff: str) -> list[dict]:
 
 
 def load_store(path: str | Path = STORE, tier: str | None = None) -> answer_store.Store:
-    """The stored reviews (:class:`aisd.answer_store.Store`; the small model's unless ``tier`` says otherwise)."""
+    """The stored reviews (:class:`aisd.toolkit.answer_store.Store`; the small model's unless ``tier`` says otherwise)."""
     return answer_store.Store(path, tier=tier)
 
 
@@ -136,10 +138,10 @@ def interleaved(prs: list[dict], first: set | None = None) -> list[dict]:
 def main(path: str | Path = STORE) -> None:
     """Review all 328 benchmark pull requests with the small model (see :func:`interleaved`), each answer appended to
     the store as it is made (a stopped run continues), then keep exactly those answers."""
-    from ..precompute import progress
-    from .benchmark import load
+    from aisd.course.precompute import progress
+    from aisd.codereview.benchmark import load
 
-    from .testrun import load_runs
+    from aisd.codereview.testrun import load_runs
 
     store = answer_store.Store(path, write=True)
     runs = load_runs()

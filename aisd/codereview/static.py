@@ -25,7 +25,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from .diffs import changed_lines
+from aisd.codereview.diffs import changed_lines
 
 RUFF_RULES = "F,E,W,B,S"
 SEVERITIES = ("low", "medium", "high")

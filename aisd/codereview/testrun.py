@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import re
 
-from ..agents import SandboxResult, run_python
-from .data import load_problems
-from .diffs import changed_lines
+from aisd.agents import SandboxResult, run_python
+from aisd.codereview.data import load_problems
+from aisd.codereview.diffs import changed_lines
 
 TIMEOUT_S = 3.0
 FRAME = re.compile(r'File "main\.py", line (\d+)')
@@ -66,7 +66,7 @@ def test_finding(pr: dict, before: SandboxResult, after: SandboxResult) -> list[
 
 
 def _runs_path():
-    from .. import paths
+    from aisd.core import paths
     return paths.DATASETS / "code_review" / "test_runs.jsonl"
 
 
@@ -94,7 +94,7 @@ def main(workers: int = 2) -> None:
     import sys
     from concurrent.futures import ThreadPoolExecutor
 
-    from .benchmark import load
+    from aisd.codereview.benchmark import load
 
     prs = load()
     tests = {p["task_id"]: test_code(p["task_id"]) for p in prs}

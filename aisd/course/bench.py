@@ -35,8 +35,8 @@ from pathlib import Path
 
 import psutil
 
-from .. import paths
-from ..errors import AisdError
+from aisd.core import paths
+from aisd.core.errors import AisdError
 
 MIB = 1024 * 1024
 BUDGET_SECONDS = 90.0                 # one notebook, end to end, on 2 cores
@@ -230,7 +230,7 @@ def bench_notebook(path: Path, cell_timeout: int = 300) -> NotebookResult:
 
 def _stop_llm_server() -> None:
     """Stop the server the notebook started (in the current ``$AISD_HOME``), if the runtime has one."""
-    from ..runtime.server import stop_server
+    from aisd.runtime.server import stop_server
 
     try:
         stop_server()

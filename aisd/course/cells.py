@@ -8,7 +8,7 @@ The course's conventions (checked by the tests):
 
 >>> import nbformat
 
-from ..errors import AisdError
+from aisd.core.errors import AisdError
 >>> nb = nbformat.v4.new_notebook()
 >>> nb.cells.append(nbformat.v4.new_code_cell("x = 1", metadata={"nbgrader": {
 ...     "schema_version": 3, "grade": True, "solution": False, "locked": True,
@@ -24,7 +24,7 @@ from pathlib import Path
 
 import nbformat
 
-from ..errors import AisdError
+from aisd.core.errors import AisdError
 
 GRADE_ID = re.compile(r"^[A-Za-z0-9_-]+$")
 

@@ -21,11 +21,11 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .. import paths
-from ..errors import AisdError
-from .nbgrader import Course
-from .cells import NotebookError, read
-from .selfcheck import explain_failure
+from aisd.core import paths
+from aisd.core.errors import AisdError
+from aisd.course.nbgrader import Course
+from aisd.course.cells import NotebookError, read
+from aisd.course.selfcheck import explain_failure
 
 
 @dataclass
@@ -109,7 +109,7 @@ def grade_one(course: Course, student: str, assignment: str, notebook: Path, sta
 
 def _remarks(course: Course, student: str, assignment: str, notebook: Path) -> str:
     """What an instructor should know about a graded submission: timeouts, edited tests."""
-    from .selfcheck import edited_tests
+    from aisd.course.selfcheck import edited_tests
 
     remarks = []
     graded = read(course.autograded_path(student, assignment))

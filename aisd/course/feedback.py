@@ -20,7 +20,7 @@ from __future__ import annotations
 import textwrap
 from dataclasses import dataclass
 
-from .cells import nbgrader_cells
+from aisd.course.cells import nbgrader_cells
 
 UNANSWERED = ("YOUR ANSWER HERE", "")
 

@@ -27,7 +27,7 @@ import sys
 import tomllib
 from pathlib import Path
 
-from .. import paths
+from aisd.core import paths
 
 DEPLOY = paths.ROOT / "deploy"
 SETTINGS = DEPLOY / "class.toml"
@@ -183,7 +183,7 @@ def prepare_home(username: str, who: str) -> Path:
     nbgrader course folder ``~/course`` with every notebook of solutions/ as a source (never overwritten)."""
     import pwd
 
-    from .nbgrader import Course
+    from aisd.course.nbgrader import Course
 
     entry = pwd.getpwnam(username)
     home = Path(entry.pw_dir)

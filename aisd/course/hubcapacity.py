@@ -24,8 +24,8 @@ import threading
 import time
 from pathlib import Path
 
-from .. import paths
-from .hubrun import ClassHub, remove_state
+from aisd.core import paths
+from aisd.course.hubrun import ClassHub, remove_state
 
 MiB = 1024 * 1024
 

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import requests
 
-from . import hub
+from aisd.course import hub
 
 
 def free_port() -> int:

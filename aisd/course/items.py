@@ -27,10 +27,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import AisdError
-from .cells import NotebookError, exercise_of, read
-from .nbgrader import Course
-from .selfcheck import first_problem
+from aisd.core.errors import AisdError
+from aisd.course.cells import NotebookError, exercise_of, read
+from aisd.course.nbgrader import Course
+from aisd.course.selfcheck import first_problem
 
 METHOD = "corrected item-total correlation (Pearson; the exercise left out of the total)"
 

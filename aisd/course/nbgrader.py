@@ -19,9 +19,9 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from .. import paths
-from ..errors import AisdError
-from ..offline import offline_env
+from aisd.core import paths
+from aisd.core.errors import AisdError
+from aisd.core.offline import offline_env
 
 
 @dataclass

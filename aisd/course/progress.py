@@ -17,8 +17,8 @@ import re
 from datetime import datetime, timezone
 from pathlib import Path
 
-from .. import paths
-from ..errors import AisdError
+from aisd.core import paths
+from aisd.core.errors import AisdError
 
 # The mock interview's phases and their time boxes (high end, minutes), as notebook 12's timer records them.
 PHASE_BOX_MIN = {"clarify": 5, "high_level": 10, "deep_dive": 20, "wrap_up": 10}
@@ -66,7 +66,7 @@ def _read(path: Path, needed: tuple[str, ...]) -> list[dict]:
 
 def _quiz_questions(assignment: str, exercise: str) -> dict[str, str]:
     """``{"q1": "first words of question 1", ...}`` from the self-quiz text above the quiz's answer cell."""
-    from .cells import read
+    from aisd.course.cells import read
 
     try:
         nb = read(paths.SOLUTIONS / f"{assignment}.ipynb")

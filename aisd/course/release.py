@@ -12,9 +12,9 @@ from pathlib import Path
 
 import nbformat
 
-from .. import paths
-from .nbgrader import Course
-from .cells import NotebookError, metadata_problems, read
+from aisd.core import paths
+from aisd.course.nbgrader import Course
+from aisd.course.cells import NotebookError, metadata_problems, read
 
 # Notebook-level metadata a student version keeps; everything else (jupytext, widgets...) is dropped.
 KEEP_NB_METADATA = ("kernelspec", "language_info")

@@ -4,13 +4,13 @@ Kept apart from the self-check so that grading never needs the runtime: only ``-
 """
 from __future__ import annotations
 
-from .feedback import DesignAnswer
+from aisd.course.feedback import DesignAnswer
 
 
 def review(answer: DesignAnswer) -> str:
     """An LLM's advisory review of one answer against its rubric (needs ``AISD_LLM_BASE_URL``: the bundled
     135M model is too small to judge a design, so this refuses to use it)."""
-    from ..runtime import llm
+    from aisd.runtime import llm
 
     if llm.is_local():
         return ("(no review: set AISD_LLM_BASE_URL, AISD_LLM_MODEL and AISD_LLM_API_KEY to have a hosted model "

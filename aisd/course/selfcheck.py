@@ -12,10 +12,10 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .. import paths
-from .nbgrader import Course
-from .cells import NotebookError, exercise_of, graded_cells, read
-from .feedback import DesignAnswer, design_answers, format_design
+from aisd.core import paths
+from aisd.course.nbgrader import Course
+from aisd.course.cells import NotebookError, exercise_of, graded_cells, read
+from aisd.course.feedback import DesignAnswer, design_answers, format_design
 
 STUDENT = "learner"
 

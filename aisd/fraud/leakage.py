@@ -28,7 +28,7 @@ from typing import Callable
 import numpy as np
 import pandas as pd
 
-from ..errors import AisdError
+from aisd.core.errors import AisdError
 
 
 class LeakageError(AisdError):

@@ -19,10 +19,10 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 import pandas as pd
 
-from ..classification import (Costs, Interval, average_precision, daily_alert_precision, expected_cost, psi,
+from aisd.toolkit.classification import (Costs, Interval, average_precision, daily_alert_precision, expected_cost, psi,
                               recall_at_fpr, roc_auc)
-from ..design import Design
-from ..errors import AisdError
+from aisd.toolkit.design import Design
+from aisd.core.errors import AisdError
 
 THREADS = int(os.environ.get("AISD_FRAUD_THREADS", "1"))
 
@@ -57,7 +57,7 @@ PAYMENTS = FraudRequirements()
 def design() -> Design:
     """The fraud pipeline as data: real-time scoring, the feature stores, training, labels and monitoring.
 
-    >>> from aisd.design import review
+    >>> from aisd.toolkit.design import review
     >>> review(design())
     []
     """
@@ -147,7 +147,7 @@ def bootstrap_ranking_ci(y_true, scores, metric: str = "pr_auc", n_resamples: in
 
     Resampling rows with replacement is the same as giving each row a multinomial count; the rows are sorted
     by score once, and each resample is weighted cumulative sums (no sort per resample): the same numbers as
-    :func:`aisd.classification.bootstrap_ci` with ``average_precision`` or ``roc_auc``, about 20x faster.
+    :func:`aisd.toolkit.classification.bootstrap_ci` with ``average_precision`` or ``roc_auc``, about 20x faster.
 
     >>> y = np.array([0, 1] * 50); s = np.array([0.3, 0.6] * 40 + [0.6, 0.3] * 10)
     >>> ci = bootstrap_ranking_ci(y, s, "roc_auc", n_resamples=200)

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..errors import AisdError
+from aisd.core.errors import AisdError
 
 
 class Registry:

@@ -34,7 +34,7 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 import pandas as pd
 
-from ..errors import AisdError
+from aisd.core.errors import AisdError
 
 DAY = 86_400                      # seconds: ``time`` counts seconds from the start of day 0
 MAP_SIZE = 100.0

@@ -27,8 +27,8 @@ from typing import Mapping
 import numpy as np
 import pandas as pd
 
-from ..errors import AisdError
-from .features import REQUIRED, STREAMS, WINDOWS_DAYS, feature_names, online_features
+from aisd.core.errors import AisdError
+from aisd.fraud.features import REQUIRED, STREAMS, WINDOWS_DAYS, feature_names, online_features
 
 STREAM_NAMES = tuple(STREAMS)
 

@@ -8,7 +8,7 @@ One idea per module:
 - :mod:`~aisd.interview.timer`: the four phases with their time boxes, a visible timer (ipywidgets)
   that records how long each phase took under ``$AISD_HOME``;
 - :mod:`~aisd.interview.gaps`: what a design lacks that an interviewer probes (cache, fallback,
-  evaluation, monitoring), on top of :func:`aisd.design.review`;
+  evaluation, monitoring), on top of :func:`aisd.toolkit.design.review`;
 - :mod:`~aisd.interview.scorecard`: requirements and design reviewed together, one row per criterion;
 - :mod:`~aisd.interview.followups`: follow-up questions chosen by rules from the gaps (a complete
   design gets harder ones), phrased by an LLM only when one is configured;

@@ -14,8 +14,8 @@ not see; filtering after the top-k would also leave too few results) and **a con
 """
 from __future__ import annotations
 
-from ..design import Design, as_design
-from ..requirements import Requirements
+from aisd.toolkit.design import Design, as_design
+from aisd.toolkit.requirements import DEFAULTS, Requirements
 
 SOURCES = ("confluence", "drive", "slack")
 PERMISSION_WORDS = ("permission", "acl", "access", "entitle", "allowed")
@@ -39,7 +39,7 @@ def search_requirements() -> Requirements:
     >>> r.peak_factor, r.max_staleness_hours
     (6.0, 0.25)
     """
-    return Requirements(
+    return DEFAULTS.replace(
         prompt="Enterprise search over Confluence, Google Drive and Slack with per-source permissions",
         functional=["search Confluence, Google Drive and Slack from one box",
                     "answer in a sentence or two with links to the sources",
@@ -55,14 +55,12 @@ def search_requirements() -> Requirements:
 def requirement_problems(req) -> list[str]:
     """What does not match the interviewer's answers (or a decision out of its sensible range).
 
-    >>> requirement_problems(Requirements())[0]
+    >>> requirement_problems(DEFAULTS)[0]
     'daily_active_users is 20000 (users/day); the interviewer said 8,000'
     """
-    from dataclasses import fields
-
     if not isinstance(req, Requirements):
-        return [f"write the requirements as aisd.requirements.Requirements; got {type(req).__name__}"]
-    units = {f.name: f.metadata.get("unit", "") for f in fields(Requirements)}
+        return [f"write the requirements as aisd.toolkit.requirements.Requirements; got {type(req).__name__}"]
+    units = {n: DEFAULTS[n].unit for n in DEFAULTS.names()}
     reference = search_requirements()
     problems = []
     for name in FACTS:

@@ -7,11 +7,11 @@ questions instead. The numbers in a question come from the candidate's own requi
 configured (``AISD_LLM_BASE_URL``, or ``use_llm=True`` for the local model), :func:`phrase` has it say
 the chosen question in an interviewer's voice; without one, the rule's text is the question.
 
->>> from aisd.design import Design
->>> from aisd.requirements import Requirements
+>>> from aisd.toolkit.design import Design
+>>> from aisd.toolkit.requirements import DEFAULTS
 >>> bare = Design(nodes={"u": "client", "api": "service", "m": "llm"},
 ...               edges=[("u", "api"), ("api", "m"), ("m", "api"), ("api", "u")])
->>> [f.gap for f in choose(bare, Requirements())]
+>>> [f.gap for f in choose(bare, DEFAULTS)]
 ['cache', 'fallback', 'evaluation']
 """
 from __future__ import annotations
@@ -19,9 +19,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..requirements import Requirements
-from .gaps import gaps
-from .problems import problem as _problem
+from aisd.toolkit.requirements import Requirements
+from aisd.interview.gaps import gaps
+from aisd.interview.problems import problem as _problem
 
 MINUTES_TO_ANSWER = 2
 
@@ -117,7 +117,7 @@ def phrase(followup: FollowUp, problem: str | None = None, use_llm: bool | None 
     if not (llm_configured() if use_llm is None else use_llm):
         return followup.question, "rules"
     try:
-        from ..runtime import llm
+        from aisd.runtime import llm
 
         client = llm.client()
         context = _problem(problem).title if problem else "an AI system design"

@@ -1,11 +1,11 @@
 """What a design lacks that an interviewer will probe: a cache, a fallback, evaluation, monitoring.
 
-:func:`aisd.design.review` checks the structure every design needs (a client, the AI on a path and
+:func:`aisd.toolkit.design.review` checks the structure every design needs (a client, the AI on a path and
 back, storage, monitoring, an evaluation loop). Two things it does not check decide the first
 follow-ups of a mock interview: a **cache** (what does 10x traffic cost?) and a **fallback** (the LLM
 provider is down for an hour).
 
->>> from aisd.design import Design
+>>> from aisd.toolkit.design import Design
 >>> d = Design(nodes={"u": "client", "api": "service", "a": ("llm", "LLM A"), "b": ("llm", "LLM B")},
 ...            edges=[("u", "api"), ("api", "a"), ("a", "api"), ("api", "b"), ("b", "api"), ("api", "u")])
 >>> has_fallback(d), has_cache(d)
@@ -13,7 +13,7 @@ provider is down for an hour).
 """
 from __future__ import annotations
 
-from ..design import as_design, review
+from aisd.toolkit.design import as_design, review
 
 # The gaps the follow-up rules know, in the order an interviewer raises them.
 GAPS = ("cache", "fallback", "evaluation", "monitoring")
@@ -46,7 +46,7 @@ def has_fallback(design) -> bool:
 
     Reference answer of notebook 12, exercise ``ex_has_fallback``.
 
-    >>> from aisd.design import Design
+    >>> from aisd.toolkit.design import Design
     >>> one = Design(nodes={"u": "client", "api": "service", "a": "llm"},
     ...              edges=[("u", "api"), ("api", "a"), ("a", "api"), ("api", "u")])
     >>> has_fallback(one)
@@ -65,7 +65,7 @@ def has_fallback(design) -> bool:
 def has_cache(design) -> bool:
     """True when a ``cache`` node is on the request path: a client's request reaches it.
 
-    >>> from aisd.design import Design
+    >>> from aisd.toolkit.design import Design
     >>> has_cache(Design(nodes={"u": "client", "c": "cache"}, edges=[("u", "c")]))
     True
     """
@@ -80,7 +80,7 @@ def gaps(design) -> list[str]:
     ``evaluation`` covers a missing evaluation and an evaluation loop that is not closed;
     ``monitoring`` a missing or unfed monitoring node.
 
-    >>> from aisd.design import Design
+    >>> from aisd.toolkit.design import Design
     >>> gaps(Design(nodes={"u": "client", "api": "service", "a": "llm"},
     ...             edges=[("u", "api"), ("api", "a"), ("a", "api"), ("api", "u")]))
     ['cache', 'fallback', 'evaluation', 'monitoring']

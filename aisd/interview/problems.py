@@ -24,10 +24,10 @@ class Problem:
     numbers: dict = field(default_factory=dict)        # the interviewer's numbers as Requirements fields
 
     def requirements(self):
-        """The interviewer's numbers as :class:`aisd.requirements.Requirements` (the rest at the defaults)."""
-        from ..requirements import Requirements
+        """The interviewer's numbers as :class:`aisd.toolkit.requirements.Requirements` (the rest at the defaults)."""
+        from aisd.toolkit.requirements import DEFAULTS
 
-        return Requirements(prompt=self.prompt, **self.numbers)
+        return DEFAULTS.replace(prompt=self.prompt, **self.numbers)
 
 
 _CHAT = [("user", "api", "message"), ("api", "llm", "prompt"), ("llm", "api", "reply"), ("api", "user", "reply")]

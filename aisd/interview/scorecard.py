@@ -9,9 +9,9 @@ labels that say what each part is, and numbers for load, latency and cost (plus 
 """
 from __future__ import annotations
 
-from ..design import as_design, label_problems, review
-from ..requirements import Requirements
-from .gaps import has_cache, has_fallback
+from aisd.toolkit.design import as_design, label_problems, review
+from aisd.toolkit.requirements import DEFAULTS, Requirements
+from aisd.interview.gaps import has_cache, has_fallback
 
 # Requirements fields that put a number on each thing an interviewer asks about.
 NUMBERS = {"load (QPS)": ("daily_active_users", "requests_per_user", "peak_factor"),
@@ -30,10 +30,10 @@ def _row(criterion: str, problems: list[str]) -> tuple[str, bool, str]:
 def number_problems(req) -> dict[str, list[str]]:
     """Per area of :data:`NUMBERS`, what was left at the course's default (did you ask?).
 
-    >>> number_problems(Requirements(monthly_budget_usd=500))["cost"]
+    >>> number_problems(DEFAULTS.replace(monthly_budget_usd=500))["cost"]
     []
     """
-    default = Requirements()
+    default = DEFAULTS
     out = {}
     for area, names in NUMBERS.items():
         if not isinstance(req, Requirements):
@@ -62,7 +62,7 @@ def scorecard(req, design, problem: str | None = None):
     rows.append(_row("labels", [p.explanation for p in label_problems(d)]))
     rows += [_row(f"numbers: {area}", problems) for area, problems in number_problems(req).items()]
     if problem == "enterprise_search":
-        from . import enterprise
+        from aisd.interview import enterprise
 
         rows = rows[:-3] + [_row("requirements match the interviewer", enterprise.requirement_problems(req)),
                             _row("permissions before ranking", enterprise.permission_problems(d)),

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from .. import paths
+from aisd.core import paths
 
 
 @dataclass(frozen=True)

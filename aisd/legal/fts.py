@@ -1,5 +1,5 @@
 """SQLite FTS5 as a second keyword engine: the database's own index (article level), and the same engine
-over any chunks, so its BM25 can be compared with the course's (:class:`aisd.retrieval.BM25Index`).
+over any chunks, so its BM25 can be compared with the course's (:class:`aisd.toolkit.retrieval.BM25Index`).
 
 FTS5's ``bm25()`` is Okapi BM25 (k1 = 1.2, b = 0.75) over its own tokens: the ``unicode61`` tokenizer
 (lower case, no stemming, no stop words); it returns *lower is better* scores, negated here.
@@ -18,7 +18,7 @@ import re
 import sqlite3
 from pathlib import Path
 
-from .data import BY_CELEX, db_path
+from aisd.legal.data import BY_CELEX, db_path
 
 _TOKEN = re.compile(r"\w+", re.UNICODE)
 

@@ -2,7 +2,7 @@
 
 Embedding the corpus with the bundled MiniLM takes about two minutes on two busy cores (measured: 110 s
 for 2,387 chunks at load average 4, with the embedding cache off), over the notebook's budget. So
-``python -m aisd.legal.vectors`` embeds every chunk once (as :class:`aisd.retrieval.Retriever` indexes it:
+``python -m aisd.legal.vectors`` embeds every chunk once (as :class:`aisd.toolkit.retrieval.Retriever` indexes it:
 ``title + "\\n" + text``), every question of ``queries.jsonl`` and the few fixed questions of the notebook
 (:data:`EXTRA_TEXTS`), and writes ``datasets/eu_law_qa/chunk_vectors.npz``: float16 vectors (1.9 MB)
 with the embedding cache's key of each text (sha256 of the model id and the text). :func:`embed` then
@@ -24,8 +24,8 @@ from pathlib import Path
 
 import numpy as np
 
-from ..runtime import embeddings
-from .data import FOLDER
+from aisd.runtime import embeddings
+from aisd.legal.data import FOLDER
 
 VECTORS = FOLDER / "chunk_vectors.npz"
 #: Questions notebook 06 asks besides the labelled ones (the access-control demonstrations and tests).
@@ -41,7 +41,7 @@ def chunk_texts(folder: str | Path = FOLDER) -> dict[str, str]:
     >>> len(chunk_texts())
     2387
     """
-    from ..datasets import load_beir
+    from aisd.toolkit.datasets import load_beir
 
     return load_beir(folder, "dev").doc_texts()
 

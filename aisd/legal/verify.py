@@ -26,7 +26,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Sequence
 
-from .citations import CitationError, citation_from_id, parse_citation
+from aisd.legal.citations import CitationError, citation_from_id, parse_citation
 
 _BRACKET = re.compile(r"\[([^\[\]]+)\]")
 _QUOTE = re.compile(r"“([^”]+)”|\"([^\"]+)\"")

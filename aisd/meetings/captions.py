@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import data, precompute, wer
+from aisd.meetings import data, precompute, wer
 
 
 def sweep_rows(meeting_ids: list[str], sweep: dict | None = None) -> list[dict]:

@@ -20,8 +20,8 @@ from __future__ import annotations
 import re
 from typing import Callable
 
-from ..errors import AisdError
-from ..runtime import tokens
+from aisd.core.errors import AisdError
+from aisd.runtime import tokens
 
 
 class ChunkingError(AisdError):
@@ -99,6 +99,6 @@ def chunk_turns(turns: list[dict], budget: int, overlap: int = 1) -> list[str]:
     >>> chunk_turns(turns, budget=50)
     ['[00:00] Ken: Ship it Tuesday.']
     """
-    from .turns import format_turn
+    from aisd.meetings.turns import format_turn
 
     return chunk_lines([format_turn(t) for t in turns], budget, overlap)

@@ -19,8 +19,8 @@ from pathlib import Path
 
 import numpy as np
 
-from .. import paths
-from ..errors import AisdError
+from aisd.core import paths
+from aisd.core.errors import AisdError
 
 FOLDER = paths.DATASETS / "meetings"
 SAMPLE_RATE = 16_000

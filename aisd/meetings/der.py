@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..errors import AisdError
+from aisd.core.errors import AisdError
 
 STEP = 0.01     # seconds per frame
 

@@ -23,7 +23,7 @@ import warnings
 
 import numpy as np
 
-from ..errors import AisdError
+from aisd.core.errors import AisdError
 
 SAMPLE_RATE = 16_000
 MIN_EMBED_SECONDS = 1.0       # shorter segments get the label of their nearest neighbour in time

@@ -15,7 +15,7 @@ import sys
 
 import numpy as np
 
-from . import data, der, diarize, precompute, turns, wer
+from aisd.meetings import data, der, diarize, precompute, turns, wer
 
 
 def asr_scores(meeting_ids: list[str] | None = None) -> list[dict]:

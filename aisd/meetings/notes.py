@@ -24,9 +24,9 @@ import re
 import sys
 import time
 
-from .. import answer_store
-from ..runtime import tokens
-from . import actions, chunking, data, evaluate, redact, turns
+from aisd.toolkit import answer_store
+from aisd.runtime import tokens
+from aisd.meetings import actions, chunking, data, evaluate, redact, turns
 
 STORE = data.FOLDER / "llm_answers.jsonl"
 SUMMARY_TOKENS = 200            # room for a summary of 3-5 sentences
@@ -79,7 +79,7 @@ def transcript_budget(tier: str, answer_tokens: int = ITEMS_TOKENS) -> int:
     >>> transcript_budget("tiny"), transcript_budget("small")
     (1188, 2929)
     """
-    from ..runtime.models import tier_of
+    from aisd.runtime.models import tier_of
 
     return int((tier_of(tier).n_ctx - answer_tokens - PROMPT_ROOM) * TOKEN_MARGIN)
 
@@ -225,7 +225,7 @@ def map_reduce_long(store: answer_store.Store) -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     """Store the small model's notes and items for every meeting (each answer appended as it is made)."""
-    from ..precompute import progress
+    from aisd.course.precompute import progress
 
     store = answer_store.Store(STORE, write=True)
     t = time.perf_counter()

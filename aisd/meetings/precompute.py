@@ -29,7 +29,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .data import FOLDER, MeetingDataError, load, meeting_ids
+from aisd.meetings.data import FOLDER, MeetingDataError, load, meeting_ids
 
 OUT = FOLDER / "precomputed"
 MODEL_LABEL = "whisper tiny.en (CTranslate2 int8), greedy"
@@ -49,7 +49,7 @@ def _machine() -> dict:
 
 def run_one(meeting_id: str, out: Path = OUT, streaming: bool = True) -> dict:
     """Transcribe and segment+embed one meeting, write its two files, return the timings."""
-    from . import asr, diarize
+    from aisd.meetings import asr, diarize
 
     meeting = load(meeting_id)
     audio = meeting.audio()
@@ -73,7 +73,7 @@ def run_one(meeting_id: str, out: Path = OUT, streaming: bool = True) -> dict:
 
 def sweep_one(meeting_id: str, chunks=SWEEP_CHUNKS) -> dict:
     """Streaming transcripts of one meeting at each chunk length: text, compute seconds, per-chunk latency."""
-    from . import asr
+    from aisd.meetings import asr
 
     audio = load(meeting_id).audio()
     out = {}
@@ -139,7 +139,7 @@ def _record(meeting_id: str, folder: Path) -> dict:
 
 def load_transcript(meeting_id: str, streaming: bool = False, folder: Path = OUT):
     """The saved batch (or streaming) :class:`~aisd.meetings.asr.Transcript` of one meeting."""
-    from .asr import Transcript
+    from aisd.meetings.asr import Transcript
 
     record = _record(meeting_id, folder)
     key = "streaming" if streaming else "batch"

@@ -23,7 +23,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import AisdError
+from aisd.core.errors import AisdError
 
 _EMAIL = re.compile(
     r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b"                                        # written
@@ -178,6 +178,6 @@ def evaluate(cases: list[dict]) -> dict:
 def planted_cases(path: str | Path | None = None) -> list[dict]:
     """The planted examples of ``datasets/meetings/redaction_cases.json`` (sentences with and
     without personal data, and the meetings' own planted items)."""
-    from .data import FOLDER
+    from aisd.meetings.data import FOLDER
 
     return json.loads(Path(path or FOLDER / "redaction_cases.json").read_text(encoding="utf-8"))["cases"]

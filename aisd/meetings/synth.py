@@ -29,8 +29,8 @@ from pathlib import Path
 
 import numpy as np
 
-from ..errors import AisdError
-from . import data
+from aisd.core.errors import AisdError
+from aisd.meetings import data
 
 SAMPLE_RATE = 16_000          # what whisper and the speaker encoder expect
 NOISE_SNR_DB = 10.0           # "noisy" meetings: pink noise 10 dB below the speech

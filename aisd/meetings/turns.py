@@ -14,7 +14,7 @@ nearest turn in time); then consecutive items of one speaker are merged into a t
 """
 from __future__ import annotations
 
-from ..errors import AisdError
+from aisd.core.errors import AisdError
 
 
 class TurnsError(AisdError):

@@ -19,7 +19,7 @@ import io
 import numpy as np
 from PIL import Image, ImageEnhance, ImageOps
 
-from ..errors import AisdError
+from aisd.core.errors import AisdError
 
 EDITS = ("crop", "resize", "recolour", "jpeg", "flip")
 

@@ -20,7 +20,7 @@ import time
 
 import numpy as np
 
-from ..errors import AisdError
+from aisd.core.errors import AisdError
 
 
 def info_nce(image_emb, text_emb, temperature: float):

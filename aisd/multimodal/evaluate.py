@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..decisions import bootstrap_ci
-from ..errors import AisdError
+from aisd.rag.decisions import bootstrap_ci
+from aisd.core.errors import AisdError
 
 
 def hits_at_k(similarity, relevant, k: int, exclude_self: bool = False) -> np.ndarray:

@@ -17,7 +17,7 @@ import io
 
 import numpy as np
 
-from ..errors import AisdError
+from aisd.core.errors import AisdError
 
 DIMENSIONS = 1280
 MEAN = np.array([0.485, 0.456, 0.406], dtype=np.float32)   # ImageNet statistics the weights were trained with

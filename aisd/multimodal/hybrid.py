@@ -20,7 +20,7 @@ from typing import Sequence
 
 import numpy as np
 
-from ..errors import AisdError
+from aisd.core.errors import AisdError
 
 
 def fuse(text_scores, image_scores, weight: float) -> np.ndarray:

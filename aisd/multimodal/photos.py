@@ -18,8 +18,8 @@ from pathlib import Path
 
 from PIL import Image
 
-from .. import paths
-from ..errors import AisdError
+from aisd.core import paths
+from aisd.core.errors import AisdError
 
 CAPTIONS = paths.DATASETS / "multimodal" / "photos.json"
 

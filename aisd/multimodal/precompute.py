@@ -31,9 +31,9 @@ import time
 
 import numpy as np
 
-from .. import paths
-from ..errors import AisdError
-from . import dedup, features, photos, scenes
+from aisd.core import paths
+from aisd.core.errors import AisdError
+from aisd.multimodal import dedup, features, photos, scenes
 
 FOLDER = paths.DATASETS / "multimodal"
 N_SCENES, SEED, SCENE_PIXELS = 1500, 0, 128
@@ -76,7 +76,7 @@ def load() -> dict[str, np.ndarray]:
 
 def main(argv=None) -> int:
     argparse.ArgumentParser(description=__doc__.split("\n")[0]).parse_args(argv)
-    from ..runtime import embeddings
+    from aisd.runtime import embeddings
 
     FOLDER.mkdir(parents=True, exist_ok=True)
     log = {"date": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),

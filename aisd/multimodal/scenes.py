@@ -22,7 +22,7 @@ import random
 
 from PIL import Image, ImageDraw
 
-from ..errors import AisdError
+from aisd.core.errors import AisdError
 
 SHAPES = ("circle", "square", "triangle", "star")
 COLOURS = {"red": (214, 40, 40), "green": (40, 160, 60), "blue": (40, 80, 215),

@@ -15,7 +15,7 @@ import re
 
 import numpy as np
 
-from .scenes import COLOURS, SHAPES, SIZES
+from aisd.multimodal.scenes import COLOURS, SHAPES, SIZES
 
 TAGS = (*COLOURS, *SHAPES, *SIZES, "two")
 

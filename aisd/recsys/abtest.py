@@ -23,7 +23,7 @@ import math
 
 from scipy.stats import norm
 
-from ..errors import AisdError
+from aisd.core.errors import AisdError
 
 
 def _check_rate(name: str, value: float) -> None:

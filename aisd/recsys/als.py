@@ -27,8 +27,8 @@ from typing import Sequence
 import numpy as np
 import scipy.sparse as sp
 
-from ..errors import AisdError
-from .threads import one_thread
+from aisd.core.errors import AisdError
+from aisd.recsys.threads import one_thread
 
 
 @dataclass

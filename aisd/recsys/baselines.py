@@ -19,7 +19,7 @@ from typing import Sequence
 import numpy as np
 import scipy.sparse as sp
 
-from ..errors import AisdError
+from aisd.core.errors import AisdError
 
 
 def top_k(scores: np.ndarray, exclude: sp.spmatrix | None, k: int) -> np.ndarray:

@@ -27,10 +27,10 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from ..errors import AisdError
-from ..retrieval.dense import DenseIndex
-from .baselines import top_k
-from .threads import one_thread
+from aisd.core.errors import AisdError
+from aisd.toolkit.retrieval.dense import DenseIndex
+from aisd.recsys.baselines import top_k
+from aisd.recsys.threads import one_thread
 
 MISSING_RANK = 1000.0     # the rank written for "this source did not propose the item"
 

@@ -27,13 +27,13 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from ..errors import AisdError
-from . import als as mf
-from .baselines import item_knn_scores, item_popularity, item_similarity, top_k
-from .candidates import user_profiles
-from .data import MovieLens, interaction_matrix, load_movielens
-from .features import ALS_SETTINGS
-from .metrics import evaluate_lists
+from aisd.core.errors import AisdError
+from aisd.recsys import als as mf
+from aisd.recsys.baselines import item_knn_scores, item_popularity, item_similarity, top_k
+from aisd.recsys.candidates import user_profiles
+from aisd.recsys.data import MovieLens, interaction_matrix, load_movielens
+from aisd.recsys.features import ALS_SETTINGS
+from aisd.recsys.metrics import evaluate_lists
 
 AGE_BANDS = (0, 18, 25, 35, 45, 50, 56, 200)      # the age groups MovieLens 1M uses
 

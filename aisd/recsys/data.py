@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from ..errors import AisdError
+from aisd.core.errors import AisdError
 
 PACKAGE = "recbole"
 SUBFOLDER = Path("dataset_example") / "ml-100k"

@@ -7,7 +7,7 @@
 """
 from __future__ import annotations
 
-from ..errors import AisdError
+from aisd.core.errors import AisdError
 
 
 def choose_candidate_depth(rows: list[dict], budget_ms: float, tolerance: float = 0.005) -> int:

@@ -3,11 +3,11 @@
 The numbers are the ones an interviewer would give for a streaming service's home page ("Because you
 watched..."): 10 million daily users, a list on every visit, a latency budget for the whole request,
 new titles every day. Every later estimate reads them from :data:`REQUIREMENTS` (one object, so the
-numbers agree), and :data:`DESIGN` is drawn as a Mermaid diagram by :func:`aisd.design.render`.
+numbers agree), and :data:`DESIGN` is drawn as a Mermaid diagram by :func:`aisd.toolkit.design.render`.
 
 >>> REQUIREMENTS.peak_qps() > 1000
 True
->>> from aisd.design import review
+>>> from aisd.toolkit.design import review
 >>> review(DESIGN)
 []
 """
@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass
 
 import pandas as pd
 
-from ..design import Design
+from aisd.toolkit.design import Design
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ from typing import Sequence
 
 import numpy as np
 
-from ..errors import AisdError
+from aisd.core.errors import AisdError
 
 
 def mmr(items: Sequence[int], scores: Sequence[float], item_vectors: np.ndarray, k: int,

@@ -26,11 +26,11 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from ..errors import AisdError
-from . import als as mf
-from .baselines import item_popularity, item_similarity
-from .candidates import user_profiles
-from .data import MovieLens, genre_matrix, interaction_matrix
+from aisd.core.errors import AisdError
+from aisd.recsys import als as mf
+from aisd.recsys.baselines import item_popularity, item_similarity
+from aisd.recsys.candidates import user_profiles
+from aisd.recsys.data import MovieLens, genre_matrix, interaction_matrix
 
 DAY = 86_400
 RECENT_DAYS = 30

@@ -2,7 +2,7 @@
 hides (catalogue coverage, novelty, popularity bias, concentration of exposure).
 
 A recommendation list is a ranked sequence of item ids; the truth for a user is the set of items
-held out for them. recall@k and NDCG@k are the course's ranking metrics of :mod:`aisd.metrics` with
+held out for them. recall@k and NDCG@k are the course's ranking metrics of :mod:`aisd.toolkit.metrics` with
 binary relevance (the tests compare NDCG with scikit-learn's ``ndcg_score``); MAP@k divides by
 ``min(k, number relevant)``, so a perfect list scores 1 even when more than k items are relevant.
 
@@ -18,8 +18,8 @@ from typing import Hashable, Iterable, Mapping, Sequence
 
 import numpy as np
 
-from .. import metrics as ranking
-from ..errors import AisdError
+from aisd.toolkit import metrics as ranking
+from aisd.core.errors import AisdError
 
 
 def recall_at_k(recommended: Sequence[Hashable], relevant: Iterable[Hashable], k: int) -> float:
@@ -123,7 +123,7 @@ def gini(counts: Sequence[float]) -> float:
 def per_user_scores(recommended: Mapping[int, Sequence[int]], truth: Mapping[int, Iterable[int]],
                     k: int) -> dict[str, np.ndarray]:
     """recall@k, NDCG@k and AP@k of every user of ``truth`` (in its order), for confidence intervals:
-    e.g. ``aisd.classification.bootstrap_ci(np.mean, scores["recall@10"])``, or the paired
+    e.g. ``aisd.toolkit.classification.bootstrap_ci(np.mean, scores["recall@10"])``, or the paired
     difference of two approaches on the same users.
 
     >>> per_user_scores({0: [1], 1: [2]}, {0: {1}, 1: {3}}, k=1)["recall@1"].tolist()

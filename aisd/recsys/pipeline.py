@@ -19,14 +19,14 @@ from typing import Callable, Sequence
 import numpy as np
 import pandas as pd
 
-from ..errors import AisdError
-from ..retrieval.dense import DenseIndex
-from . import candidates as cand
-from .data import MovieLens, item_texts, load_movielens
-from .features import StageOne, fit_stage_one, pair_features
-from .ranker import fit_ranker, label_pairs, rank_lists, sample_negatives, score_pairs
-from .split import Split
-from .threads import one_thread
+from aisd.core.errors import AisdError
+from aisd.toolkit.retrieval.dense import DenseIndex
+from aisd.recsys import candidates as cand
+from aisd.recsys.data import MovieLens, item_texts, load_movielens
+from aisd.recsys.features import StageOne, fit_stage_one, pair_features
+from aisd.recsys.ranker import fit_ranker, label_pairs, rank_lists, sample_negatives, score_pairs
+from aisd.recsys.split import Split
+from aisd.recsys.threads import one_thread
 
 POOL = {"ann": 100, "pop": 50, "content": 50}     # candidates per source and user
 
@@ -38,7 +38,7 @@ def item_embeddings(ml: MovieLens) -> np.ndarray:
     >>> item_embeddings(load_movielens()).shape      # doctest: +SKIP
     (1682, 384)
     """
-    from ..runtime.embeddings import embed
+    from aisd.runtime.embeddings import embed
 
     return embed(item_texts(ml.items), batch_size=16)
 

@@ -21,8 +21,8 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
-from ..errors import AisdError
-from .threads import one_thread
+from aisd.core.errors import AisdError
+from aisd.recsys.threads import one_thread
 
 
 def label_pairs(pairs: pd.DataFrame, window: pd.DataFrame) -> np.ndarray:

@@ -29,9 +29,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..errors import AisdError
-from .baselines import top_k
-from .metrics import gini
+from aisd.core.errors import AisdError
+from aisd.recsys.baselines import top_k
+from aisd.recsys.metrics import gini
 
 
 def true_click_probabilities(scores: np.ndarray, mean_ctr: float = 0.05) -> np.ndarray:

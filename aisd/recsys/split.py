@@ -30,7 +30,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from ..errors import AisdError
+from aisd.core.errors import AisdError
 
 
 @dataclass(frozen=True)

@@ -14,11 +14,11 @@ from typing import Iterable, Mapping, Sequence
 
 import numpy as np
 
-from . import candidates as cand
-from .features import StageOne, pair_features
-from .metrics import per_user_scores
-from .pipeline import candidate_pool, latency_per_request
-from .ranker import rank_lists, score_pairs
+from aisd.recsys import candidates as cand
+from aisd.recsys.features import StageOne, pair_features
+from aisd.recsys.metrics import per_user_scores
+from aisd.recsys.pipeline import candidate_pool, latency_per_request
+from aisd.recsys.ranker import rank_lists, score_pairs
 
 
 def pool_sizes(depth: int) -> dict[str, int]:

@@ -15,9 +15,9 @@ from collections.abc import Callable
 
 import numpy as np
 
-from ..runtime import llm
-from .patterns import Outcome, Policy, Resilient, llm_answerer
-from .proxy import FaultProxy, Faults
+from aisd.runtime import llm
+from aisd.resilience.patterns import Outcome, Policy, Resilient, llm_answerer
+from aisd.resilience.proxy import FaultProxy, Faults
 
 # How a total fault rate is split between the kinds (errors are the most common in practice).
 MIX = {"error": 0.6, "reset": 0.25, "stall": 0.15}

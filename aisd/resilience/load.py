@@ -11,7 +11,7 @@ import time
 
 import numpy as np
 
-from ..runtime import llm
+from aisd.runtime import llm
 
 
 def percentiles(latencies) -> dict:
@@ -105,7 +105,7 @@ def sync_sequential(requests: int = 8, max_tokens: int = 16, tier: str = "tiny")
 
 def embedding_batches(texts: list[str], batch_sizes=(1, 8, 32, 128)) -> list[dict]:
     """Sentences per second of the course's embedding model at each batch size (no cache)."""
-    from ..runtime import embeddings
+    from aisd.runtime import embeddings
     model = embeddings.encoder()
     model.encode(texts[:8], batch_size=8, show_progress_bar=False)     # warm up
     rows = []

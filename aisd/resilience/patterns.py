@@ -24,7 +24,7 @@ import openai
 import pybreaker
 import tenacity
 
-from ..runtime.models import LLMUnavailable
+from aisd.runtime.models import LLMUnavailable
 
 
 def is_retryable(exc: BaseException) -> bool:

@@ -13,10 +13,10 @@ import os
 import sys
 import time
 
-from .. import paths
-from ..runtime import server
-from . import experiments, load, replay
-from .patterns import Policy
+from aisd.core import paths
+from aisd.runtime import server
+from aisd.resilience import experiments, load, replay
+from aisd.resilience.patterns import Policy
 
 OUT = paths.ROOT / "datasets" / "resilience"
 RATES = [0.0, 0.1, 0.3, 0.5]
@@ -62,8 +62,8 @@ def main() -> None:
 
 
     def ok_latencies():
-        from .patterns import llm_answerer
-        from ..runtime import llm
+        from aisd.resilience.patterns import llm_answerer
+        from aisd.runtime import llm
         ask = llm_answerer(llm.client(tier="tiny"), llm.model_name(tier="tiny"), max_tokens=8)
         out = []
         for i in range(300):
@@ -101,7 +101,7 @@ COST_QUESTIONS = ["How do I sort a list without changing it?", "What does list.s
 
 def tier_costs(requests: int = 10) -> dict:
     """The same RAG-shaped requests on each tier, from the usage ledger: tokens and seconds per request."""
-    from ..runtime import llm, usage
+    from aisd.runtime import llm, usage
     out = {}
     for tier in ("tiny", "small"):
         client, model = llm.client(tier=tier, timeout=300), llm.model_name(tier=tier)
@@ -117,9 +117,9 @@ def tier_costs(requests: int = 10) -> dict:
 
 def small_fallback(url_tiny: str, rate: float = 0.3) -> dict:
     """The small tier behind the fault proxy, the tiny tier as its fallback: who answered, how fast."""
-    from ..runtime import llm
-    from .patterns import Resilient, llm_answerer
-    from .proxy import FaultProxy
+    from aisd.runtime import llm
+    from aisd.resilience.patterns import Resilient, llm_answerer
+    from aisd.resilience.proxy import FaultProxy
     small_url = server.ensure_server("small")["base_url"]
     fallback = llm_answerer(llm.client(tier="tiny"), llm.model_name(tier="tiny"), 8)
     rows = {}

@@ -13,8 +13,8 @@ import sys
 import threading
 import time
 
-from ..runtime import server
-from ..runtime.models import LLMUnavailable, gguf_path, tier_of
+from aisd.runtime import server
+from aisd.runtime.models import LLMUnavailable, gguf_path, tier_of
 
 
 class Disposable:

@@ -23,7 +23,7 @@ import time
 import zipfile
 from pathlib import Path
 
-from .models import LLMUnavailable, LocalModel, models_dir, sha256_of, tier_of, verified, write_stamp
+from aisd.runtime.models import LLMUnavailable, LocalModel, models_dir, sha256_of, tier_of, verified, write_stamp
 
 CHUNK = 1 << 22
 

@@ -24,7 +24,7 @@ import time
 import jsonschema
 import psutil
 
-from .. import paths
+from aisd.core import paths
 
 PROMPT = [{"role": "user", "content": "Write a long story about a dragon who learns to cook."}]
 CITIES = ["Paris", "Lagos", "Osaka", "Lima", "Oslo", "Quito", "Hanoi", "Cairo", "Perth", "Turin"]
@@ -110,8 +110,8 @@ def measure_llm(tier: str, tokens: int, repeats: int, tool_calls: int = 20) -> d
     """
     import llama_cpp
 
-    from . import llm, models, server
-    from .tokens import _quiet_stderr
+    from aisd.runtime import llm, models, server
+    from aisd.runtime.tokens import _quiet_stderr
 
     model = models.tier_of(tier)
     out = {"tier": model.tier, "model_file": model.file_name}
@@ -166,7 +166,7 @@ def measure_llm(tier: str, tokens: int, repeats: int, tool_calls: int = 20) -> d
 
 def measure_embeddings(n_texts: int) -> dict:
     """Model load, texts/s on a cold cache, texts/s from the cache (same texts)."""
-    from . import embeddings
+    from aisd.runtime import embeddings
 
     texts = [f"Sentence {i}: the order {i % 97} shipped to warehouse {i % 13} on day {i % 31}." for i in range(n_texts)]
     started = time.perf_counter()
@@ -193,8 +193,8 @@ def run(tokens: int = 128, repeats: int = 5, n_texts: int = 512, tiers: tuple[st
     >>> sorted(figures)[:3]                                                  # doctest: +SKIP
     ['cpus', 'embed_cached_texts_per_s', 'embed_texts']
     """
-    from . import models
-    from .server import stop_server
+    from aisd.runtime import models
+    from aisd.runtime.server import stop_server
 
     with paths.private_state_dir():
         figures = {"cpus": paths.usable_cpus(), "load_average_1min_before": psutil.getloadavg()[0], "tiers": {}}

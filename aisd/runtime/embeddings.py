@@ -24,8 +24,8 @@ from pathlib import Path
 
 import numpy as np
 
-from .. import paths
-from .models import MINILM, minilm_id, minilm_path
+from aisd.core import paths
+from aisd.runtime.models import MINILM, minilm_id, minilm_path
 
 DIMENSIONS = 384
 _stats = {"hits": 0, "misses": 0}

@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import json
 
-from ..errors import AisdError
+from aisd.core.errors import AisdError
 
 DEFAULT_MAX_STRING = 120      # characters, for a string without maxLength
 DEFAULT_MAX_ITEMS = 8         # for an array without maxItems

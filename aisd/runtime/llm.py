@@ -53,9 +53,9 @@ import os
 import httpx2
 import openai
 
-from . import server
-from .models import LOCAL_MODEL, TIERS, LLMUnavailable, available, gguf_path, tier_of
-from .recording import AsyncRecordingTransport, RecordingTransport
+from aisd.runtime import server
+from aisd.runtime.models import LOCAL_MODEL, TIERS, LLMUnavailable, available, gguf_path, tier_of
+from aisd.runtime.recording import AsyncRecordingTransport, RecordingTransport
 
 __all__ = ["client", "async_client", "model_name", "is_local", "live_tier", "LLMUnavailable", "LOCAL_MODEL",
            "gguf_path"]

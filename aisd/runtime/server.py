@@ -34,8 +34,8 @@ from pathlib import Path
 
 import psutil
 
-from .. import paths
-from .models import LLMUnavailable, gguf_path, tier_of
+from aisd.core import paths
+from aisd.runtime.models import LLMUnavailable, gguf_path, tier_of
 
 STATE_FILE = "llm_server.json"
 LOCK_FILE = "llm_server.lock"

@@ -18,7 +18,7 @@ import importlib.util
 import re
 import sys
 
-from .. import paths
+from aisd.core import paths
 
 REQUIREMENTS = ("binder/requirements.txt", "binder/requirements-nodeps.txt")
 _PIN = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)(?:\[[^\]]*\])?==([^\s;]+)")

@@ -24,7 +24,7 @@ import functools
 import io
 import os
 
-from .models import gguf_path
+from aisd.runtime.models import gguf_path
 
 TOKENIZER = "SmolLM2 (the local model, from its GGUF)"
 CHARS_PER_TOKEN = 4          # the rule of thumb for English text, used only as a fallback

@@ -45,8 +45,8 @@ from typing import Generator
 
 import httpx2
 
-from ..errors import AisdError
-from .grammar import choice_gbnf, gbnf
+from aisd.core.errors import AisdError
+from aisd.runtime.grammar import choice_gbnf, gbnf
 
 RETRY_MAX_STRING = 24        # the retry's bound on strings (arrays: 2 items): short enough to end within max_tokens
 DROPPED = ("tools", "tool_choice", "parallel_tool_calls", "response_format", "stream", "stream_options",

@@ -29,7 +29,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .models import TIERS
+from aisd.runtime.models import TIERS
 
 PRICES_FILE = Path(__file__).parents[1] / "data" / "prices.json"
 

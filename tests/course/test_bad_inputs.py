@@ -10,7 +10,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from aisd import paths
+from aisd.core import paths
 from conftest import slowness
 
 pytestmark = pytest.mark.slow
@@ -18,7 +18,7 @@ A = "00_start_here"
 
 
 def aisd(*args: str, timeout: float = 300) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "aisd.cli", *args], capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "aisd.course.cli", *args], capture_output=True, text=True,
                           timeout=timeout * slowness(), cwd=paths.ROOT)
 
 

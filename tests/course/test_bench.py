@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from aisd import cli
+from aisd.course import cli
 from aisd.course import bench
 
 START = "00_start_here"

@@ -4,7 +4,7 @@ from __future__ import annotations
 import nbformat
 import pytest
 
-from aisd import paths
+from aisd.core import paths
 from aisd.course import cells as notebook
 from aisd.course.cells import exercise_of, metadata_problems
 

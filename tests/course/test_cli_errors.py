@@ -6,11 +6,11 @@ import sys
 
 import pytest
 
-from aisd import paths
+from aisd.core import paths
 
 
 def aisd(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "aisd.cli", *args], capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "aisd.course.cli", *args], capture_output=True, text=True,
                           timeout=120, cwd=paths.ROOT, env=env)
 
 

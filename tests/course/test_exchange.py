@@ -13,7 +13,7 @@ import nbformat
 import pytest
 from nbgrader.api import Gradebook
 
-from aisd import paths
+from aisd.core import paths
 from aisd.course.nbgrader import Course, nbgrader_env
 
 pytestmark = pytest.mark.slow

@@ -1,7 +1,7 @@
 """Design answers get feedback for a learner alone: each rubric beside the learner's answer."""
 from __future__ import annotations
 
-from aisd import paths
+from aisd.core import paths
 from aisd.course.cells import graded_cells, read
 from aisd.course.feedback import design_answers, format_design
 from aisd.course.review import review

@@ -13,7 +13,7 @@ import nbformat
 import numpy as np
 import pytest
 
-from aisd import paths
+from aisd.core import paths
 from aisd.course.cells import answer_cells, read
 from aisd.course.nbgrader import nbgrader_env
 from conftest import slowness, wrong_answers
@@ -22,7 +22,7 @@ A = "12_mock_interview"
 
 
 def aisd(*args: str, timeout: float = 600) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "aisd.cli", *args], capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "aisd.course.cli", *args], capture_output=True, text=True,
                           timeout=timeout * slowness(), cwd=paths.ROOT)
 
 

@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from aisd import paths
+from aisd.core import paths
 from aisd.course import progress
 from aisd.course.selfcheck import CellScore, SelfCheck
 from aisd.interview import timer
@@ -17,7 +17,7 @@ from aisd.interview import timer
 
 def aisd(home, *args: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "AISD_HOME": str(home)}
-    return subprocess.run([sys.executable, "-m", "aisd.cli", *args], capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "aisd.course.cli", *args], capture_output=True, text=True,
                           timeout=600, cwd=paths.ROOT, env=env)
 
 

@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from aisd import paths
+from aisd.core import paths
 from aisd.course.cells import graded_cells, metadata_problems, nbgrader_cells, read
 from aisd.course.release import release, student_version
 

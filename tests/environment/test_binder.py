@@ -25,7 +25,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from aisd import paths
+from aisd.core import paths
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("binder")]   # one worker builds the env once
 

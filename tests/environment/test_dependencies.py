@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 import tomllib
 
-from aisd import paths
+from aisd.core import paths
 from aisd.runtime import setup_check
 
 

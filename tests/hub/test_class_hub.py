@@ -27,7 +27,7 @@ import nbformat
 import pytest
 import requests
 
-from aisd import paths
+from aisd.core import paths
 from conftest import slowness, wrong_answers
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser, pytest.mark.xdist_group("hub")]
@@ -170,7 +170,7 @@ def test_the_whole_class_cycle_through_the_hub(class_hub, tmp_path, monkeypatch,
 
     def stop_cli_grading():             # whatever happens below: wait for it, then stop its LLM server
         wait([cli], timeout=limit)
-        subprocess.run([sys.executable, "-m", "aisd.cli", "llm", "stop"], capture_output=True, timeout=60,
+        subprocess.run([sys.executable, "-m", "aisd.course.cli", "llm", "stop"], capture_output=True, timeout=60,
                        env=dict(os.environ, AISD_HOME=str(tmp_path / "aisd_home")))
     request.addfinalizer(stop_cli_grading)
     inbound = hub.state / "exchange" / "aisd" / "inbound"

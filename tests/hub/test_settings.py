@@ -6,7 +6,7 @@ from __future__ import annotations
 import yaml
 from traitlets.config.loader import PyFileConfigLoader
 
-from aisd import paths
+from aisd.core import paths
 from aisd.course import hub
 
 LOCAL_ONLY_ENV = {"PATH", hub.EXCHANGE_ENV}     # paths on this machine (the exchange is a volume on k8s)

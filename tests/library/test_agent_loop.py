@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from aisd import paths
+from aisd.core import paths
 from aisd.agents import Agent, Budget, ResearchTools, ToolRegistry, load_tasks, traces_table
 from aisd.agents.trace import COLUMNS
 from aisd.runtime import usage     # the module-scoped `home` fixture (a private LLM server) is in conftest

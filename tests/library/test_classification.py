@@ -1,4 +1,4 @@
-"""aisd.classification: checked against scikit-learn where it has the metric, by hand and by brute force where
+"""aisd.toolkit.classification: checked against scikit-learn where it has the metric, by hand and by brute force where
 it does not (precision@k, recall at a false positive rate, PSI, costs, bootstrap)."""
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 from sklearn import calibration, metrics
 
-from aisd import classification as C
-from aisd.errors import AisdError
+from aisd.toolkit import classification as C
+from aisd.core.errors import AisdError
 
 
 def cases(n_cases: int = 30):

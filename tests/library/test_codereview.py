@@ -9,7 +9,7 @@ from collections import Counter
 
 import pytest
 
-from aisd import paths
+from aisd.core import paths
 from aisd.codereview import benchmark, data, diffs, evaluate, experiments, llmreview, mutations, review, static, testrun
 from aisd.codereview.agent import Policy, ReviewAgent
 

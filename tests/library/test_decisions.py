@@ -8,7 +8,12 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
-from aisd import answer_store, decisions, experiments, paths, rag
+from aisd.rag import precompute as rag_precompute
+from aisd.toolkit import answer_store
+
+from aisd.rag import decisions, experiments, generation as rag
+
+from aisd.core import paths
 from aisd.course.cells import read
 
 
@@ -137,8 +142,8 @@ def test_the_notebooks_prompt_settings_are_the_ones_the_store_was_built_with():
 def test_the_store_holds_an_answer_for_every_heldout_request_of_notebook_02():
     """Otherwise the notebook generates the missing answers live and blows its time budget:
     re-run ``aisd precompute 02`` after changing retrieval, the prompt or the model."""
-    requests = answer_store.notebook_02_requests()
+    requests = rag_precompute.notebook_02_requests()
     for tier in ("small", "tiny"):
-        store = answer_store.Store(answer_store.STORE_02, tier=tier)
+        store = answer_store.Store(rag_precompute.STORE, tier=tier)
         missing = [qid for qid, messages in requests if not store.has(messages, rag.MAX_TOKENS)]
         assert not missing, f"{tier}: no stored answer for {len(missing)} held-out questions, e.g. {missing[:5]}"

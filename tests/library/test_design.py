@@ -1,13 +1,15 @@
-"""Unit tests of aisd.design (design as data, drawing, review), aisd.estimate and aisd.requirements."""
+"""Unit tests of aisd.toolkit.design (design as data, drawing, review), aisd.estimation.estimate and aisd.toolkit.requirements."""
 from __future__ import annotations
 
 import math
 
 import pytest
 
-from aisd import design, estimate
-from aisd.design import Design, review
-from aisd.requirements import Requirements, table
+from aisd.toolkit import design
+
+from aisd.estimation import estimate
+from aisd.toolkit.design import Design, review
+from aisd.toolkit.requirements import DEFAULTS, Requirements, RequirementsError, table
 
 
 def complete() -> Design:
@@ -142,13 +144,25 @@ def test_vector_storage_matches_faiss():
 
 # ---- requirements -------------------------------------------------------------------------------
 def test_requirements_table_and_derived_numbers():
-    r = Requirements(daily_active_users=1000, requests_per_user=2, documents=10, chunks_per_document=3,
-                     functional=["a", "b"])
+    r = DEFAULTS.replace(daily_active_users=1000, requests_per_user=2, documents=10, chunks_per_document=3,
+                         functional=["a", "b"])
     assert r.requests_per_day == 2000 and r.chunks == 30
     t = table(r).set_index("requirement")
-    assert t.loc["functional", "value"] == "a; b" and t.loc["functional", "kind"] == "functional"
-    assert t.loc["availability", "kind"] == "non-functional"
-    assert Requirements().functional == [] and Requirements().functional is not Requirements().functional
+    assert t.loc["functional 2", "value"] == "b" and t.loc["functional 1", "kind"] == "functional"
+    assert t.loc["availability", "kind"] == "non-functional" and t.loc["chunks", "kind"] == "derived"
+    assert DEFAULTS.functional == [] and r.daily_active_users == 1000 and DEFAULTS.daily_active_users == 20_000
+
+
+def test_requirements_are_data_with_units():
+    r = Requirements(prompt="p", qps=(120, "requests/s", "the evening peak"))
+    assert r["qps"].unit == "requests/s" and r["qps"].why == "the evening peak"
+    assert r.replace(qps=240)["qps"].unit == "requests/s", "a changed value keeps its unit"
+    with pytest.raises(RequirementsError, match="give its unit"):
+        r.replace(new_number=3)
+    with pytest.raises(RequirementsError, match="replace"):
+        r.qps = 5
+    with pytest.raises(AttributeError, match="qps"):
+        r.qsp
 
 
 # ---- labels that name real parts, and the completed draft ---------------------------------------------

@@ -6,8 +6,8 @@ from collections import Counter
 
 import pytest
 
-from aisd import paths
-from aisd.datasets import load_beir
+from aisd.core import paths
+from aisd.toolkit.datasets import load_beir
 
 FOLDER = paths.DATASETS / "eu_law_qa"
 KINDS = {"definition", "obligation", "crossref", "crosslaw", "unanswerable"}

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from aisd.errors import AisdError
+from aisd.core.errors import AisdError
 from aisd.fraud import data
 
 

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from aisd.errors import AisdError
+from aisd.core.errors import AisdError
 from aisd.fraud.features import DAY, batch_features, feature_names, online_features, window_stats
 from aisd.fraud.leakage import LeakageError, assert_point_in_time, leaking_columns
 from aisd.fraud.simulate import FraudScenarios, simulate

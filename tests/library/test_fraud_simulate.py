@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from aisd.errors import AisdError
+from aisd.core.errors import AisdError
 from aisd.fraud.simulate import DAY, FraudScenarios, simulate
 
 
@@ -94,7 +94,7 @@ def test_scenario_4_card_testing_starts_on_its_day_as_bursts_of_tiny_amounts(sim
 
 
 def test_a_spending_change_shifts_the_amounts_from_its_day_and_psi_sees_it():
-    from aisd.classification import psi
+    from aisd.toolkit.classification import psi
     kwargs = {"n_customers": 500, "n_terminals": 1000, "n_days": 20, "seed": 2}
     before = simulate(**kwargs).transactions
     after = simulate(**kwargs, spending_change=(10, 1.5)).transactions

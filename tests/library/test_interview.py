@@ -6,9 +6,9 @@ import json
 
 import pytest
 
-from aisd.design import Design, complete_design
+from aisd.toolkit.design import Design, complete_design
 from aisd.interview import enterprise, followups, gaps, problems, scorecard, timer
-from aisd.requirements import Requirements
+from aisd.toolkit.requirements import DEFAULTS
 
 CHAT = [("u", "api", "question"), ("api", "llm", "prompt"), ("llm", "api", "answer"), ("api", "u", "answer")]
 
@@ -21,7 +21,7 @@ def bare() -> Design:
 
 
 def test_no_cache_no_fallback_no_evaluation_gets_the_three_matching_follow_ups():
-    req = Requirements(daily_active_users=10_000, requests_per_user=2, peak_factor=3, monthly_budget_usd=1_000)
+    req = DEFAULTS.replace(daily_active_users=10_000, requests_per_user=2, peak_factor=3, monthly_budget_usd=1_000)
     asked = followups.choose(bare(), req)
     assert [f.gap for f in asked] == ["cache", "fallback", "evaluation"]
     assert not any(f.hard for f in asked)
@@ -34,11 +34,11 @@ def test_no_cache_no_fallback_no_evaluation_gets_the_three_matching_follow_ups()
 def test_each_gap_alone_gets_its_own_follow_up_first():
     d = bare()
     with_cache = d.copy().add("c", "cache", "answer cache").connect("api", "c").connect("c", "api")
-    assert [f.gap for f in followups.choose(with_cache, Requirements())][:2] == ["fallback", "evaluation"]
+    assert [f.gap for f in followups.choose(with_cache, DEFAULTS)][:2] == ["fallback", "evaluation"]
     with_fallback = d.copy().add("b", "llm", "second provider").connect("api", "b").connect("b", "api")
-    assert [f.gap for f in followups.choose(with_fallback, Requirements())][:2] == ["cache", "evaluation"]
+    assert [f.gap for f in followups.choose(with_fallback, DEFAULTS)][:2] == ["cache", "evaluation"]
     no_monitoring = Design(nodes={"u": "client", "api": "service", "llm": "llm"}, edges=CHAT)
-    assert followups.choose(no_monitoring, Requirements(), k=4)[3].gap == "monitoring"
+    assert followups.choose(no_monitoring, DEFAULTS, k=4)[3].gap == "monitoring"
 
 
 def test_a_complete_design_gets_harder_questions():
@@ -47,7 +47,7 @@ def test_a_complete_design_gets_harder_questions():
     asked = followups.choose(d, enterprise.search_requirements(), "enterprise_search")
     assert all(f.hard for f in asked) and len(asked) == 3
     assert [f.gap for f in asked] == [h[0] for h in problems.problem("enterprise_search").hard]
-    generic = followups.choose(d, Requirements())               # no problem named: the generic hard one
+    generic = followups.choose(d, DEFAULTS)               # no problem named: the generic hard one
     assert [f.gap for f in generic] == ["scale_100x"]
 
 
@@ -61,7 +61,7 @@ def test_one_gap_is_asked_first_then_hard_questions_fill_up():
 
 def test_phrasing_without_a_model_is_the_rules_text(monkeypatch):
     monkeypatch.delenv("AISD_LLM_BASE_URL", raising=False)
-    f = followups.choose(bare(), Requirements())[0]
+    f = followups.choose(bare(), DEFAULTS)[0]
     assert followups.phrase(f) == (f.question, "rules")
 
 
@@ -69,7 +69,7 @@ def test_phrasing_with_an_unreachable_provider_falls_back_to_the_rules(monkeypat
     """A provider that cannot be reached never changes which question is asked, nor breaks the notebook."""
     monkeypatch.setenv("AISD_LLM_BASE_URL", "http://127.0.0.1:9/v1")
     monkeypatch.setenv("AISD_LLM_API_KEY", "none")
-    f = followups.choose(bare(), Requirements())[1]
+    f = followups.choose(bare(), DEFAULTS)[1]
     assert followups.phrase(f, "enterprise_search") == (f.question, "rules")
 
 
@@ -116,15 +116,15 @@ def test_scorecard_of_the_first_draft_names_what_is_missing():
 
 
 def test_requirements_left_at_the_defaults_are_named():
-    problems_ = enterprise.requirement_problems(Requirements())
+    problems_ = enterprise.requirement_problems(DEFAULTS)
     assert any(p.startswith("peak_factor") for p in problems_) and any("allowed to see" in p for p in problems_)
     assert enterprise.requirement_problems("8000 users")[0].startswith("write the requirements as")
-    rows = scorecard.number_problems(Requirements())
+    rows = scorecard.number_problems(DEFAULTS)
     assert all(rows.values())
 
 
 def test_every_problem_has_a_drawable_first_draft_and_hard_questions():
-    from aisd.design import mermaid, structure_problems
+    from aisd.toolkit.design import mermaid, structure_problems
 
     for p in problems.PROBLEMS:
         assert structure_problems(p.first_draft) == [], p.key

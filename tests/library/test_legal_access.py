@@ -15,7 +15,7 @@ import pytest
 
 from aisd.legal import data
 from aisd.legal.access import AccessError, AuditLog, EntitledRetriever, ScopedCache, User, scope_key
-from aisd.rag import ExactCache, SemanticCache
+from aisd.rag.generation import ExactCache, SemanticCache
 
 MATTER_OF_LAW = {"aiact": "ai-startup", "cra": "ai-startup", "gdpr": "privacy", "dora": "bank", "nis2": "bank",
                  "csrd": "esg"}

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from aisd import datasets
+from aisd.toolkit import datasets
 from aisd.legal import access, citations, qa, vectors, verify
 from aisd.legal.access import RowIndex, User, search_as
 from aisd.legal.data import FOLDER
@@ -150,6 +150,6 @@ def test_legal_search_configs_on_real_questions(collection, docs):
 
 
 def test_the_design_passes_review_and_the_quiz_key_is_complete():
-    from aisd.design import review
+    from aisd.toolkit.design import review
 
     assert review(qa.design()) == [] and sorted(qa.quiz_legal()) == ["q1", "q2", "q3", "q4"]

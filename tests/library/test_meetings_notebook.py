@@ -10,8 +10,8 @@ import jiwer
 import numpy as np
 import pytest
 
-from aisd.answer_store import Store
-from aisd.design import review
+from aisd.toolkit.answer_store import Store
+from aisd.toolkit.design import review
 from aisd.runtime import tokens
 from aisd.meetings import actions, captions, data, notes, plan, precompute, quiz, redact, wer
 

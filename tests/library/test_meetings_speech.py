@@ -9,7 +9,7 @@ import sys
 import numpy as np
 import pytest
 
-from aisd import paths
+from aisd.core import paths
 from aisd.meetings import asr, data, der, diarize, precompute, turns, wer
 
 M01 = data.load("m01_launch_date")

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 import torch
 
-from aisd.errors import AisdError
+from aisd.core.errors import AisdError
 from aisd.multimodal import dedup, dual_encoder, evaluate, features, hybrid, index, photos, precompute, scenes, tagger
 
 

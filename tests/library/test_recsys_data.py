@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from aisd.errors import AisdError
+from aisd.core.errors import AisdError
 from aisd.recsys import data
 from aisd.recsys.split import Split, leaks, split_by_time
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from aisd.design import mermaid, review
-from aisd.errors import AisdError
+from aisd.toolkit.design import mermaid, review
+from aisd.core.errors import AisdError
 from aisd.recsys import abtest, coldstart, data, decisions, design, features, metrics, pipeline, sweeps
 from aisd.recsys.candidates import user_profiles
 from aisd.recsys.ranker import fit_ranker, label_pairs

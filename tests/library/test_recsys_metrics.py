@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 from sklearn.metrics import ndcg_score
 
-from aisd import metrics as ranking
-from aisd.errors import AisdError
+from aisd.toolkit import metrics as ranking
+from aisd.core.errors import AisdError
 from aisd.recsys import abtest
 from aisd.recsys import metrics as m
 

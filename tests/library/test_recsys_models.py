@@ -8,7 +8,7 @@ import pytest
 import scipy.sparse as sp
 from sklearn.metrics.pairwise import cosine_similarity
 
-from aisd.errors import AisdError
+from aisd.core.errors import AisdError
 from aisd.recsys import als, baselines as b, candidates as cand, data, metrics, ranker
 from aisd.recsys.split import split_by_time
 

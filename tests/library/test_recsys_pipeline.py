@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from aisd.errors import AisdError
+from aisd.core.errors import AisdError
 from aisd.recsys import baselines as b, coldstart, data, evaluate, features, pipeline, simulate
 from aisd.recsys.split import Split, split_by_time
 

@@ -1,12 +1,12 @@
-"""Unit tests of aisd.reliability (availability of chains and fallbacks) and aisd.drills (what breaks)."""
+"""Unit tests of aisd.estimation.reliability (availability of chains and fallbacks) and aisd.estimation.drills (what breaks)."""
 from __future__ import annotations
 
 import itertools
 
 import pytest
 
-from aisd import drills, reliability
-from aisd.requirements import CUSTOMER_SUPPORT
+from aisd.estimation import drills, reliability
+from aisd.toolkit.requirements import CUSTOMER_SUPPORT
 
 
 def test_chain_and_fallback_on_hand_checked_numbers():

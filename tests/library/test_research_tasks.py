@@ -7,9 +7,9 @@ from collections import Counter
 
 import pytest
 
-from aisd import paths
+from aisd.core import paths
 from aisd.agents.tasks import KINDS, TaskError, load_tasks, problems
-from aisd.datasets import load_beir
+from aisd.toolkit.datasets import load_beir
 
 CORPUS = load_beir(paths.DATASETS / "pydoc_qa").corpus
 TASKS = load_tasks()

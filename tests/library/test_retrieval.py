@@ -1,4 +1,4 @@
-"""The retrieval package (aisd.retrieval, aisd.rag, aisd.corpus) and the pydoc_qa data, on small inputs.
+"""The retrieval package (aisd.toolkit.retrieval, aisd.rag.generation, aisd.rag.corpus) and the pydoc_qa data, on small inputs.
 
 Trusted oracles where one exists: rank_bm25 for BM25, scikit-learn for nDCG, brute-force numpy for
 exact search. The ``aisd eval-retrieval`` command is checked on a tiny BEIR folder, good and bad.
@@ -14,8 +14,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from aisd import corpus, datasets, metrics, paths, rag
-from aisd import retrieval as R
+from aisd.rag import corpus, generation as rag
+
+from aisd.toolkit import datasets, metrics
+
+from aisd.core import paths
+from aisd.toolkit import retrieval as R
 
 DATA = paths.DATASETS / "pydoc_qa"
 
@@ -371,7 +375,7 @@ def test_load_beir_bad_inputs(tmp_path, case, message):
 
 
 def _cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "aisd.cli", "eval-retrieval", *args], capture_output=True,
+    return subprocess.run([sys.executable, "-m", "aisd.course.cli", "eval-retrieval", *args], capture_output=True,
                           text=True, timeout=300, cwd=paths.ROOT)
 
 
@@ -478,7 +482,7 @@ def _fake_gensim_wheel(tmp: Path) -> Path:
 def test_convert_lee_from_a_wheel(tmp_path):
     """The conversion script on a tiny wheel: ids, grades from similarity, even/odd split, Latin-1 text."""
     out = tmp_path / "lee"
-    proc = subprocess.run([sys.executable, "-m", "aisd.retrieval.collections", str(_fake_gensim_wheel(tmp_path)),
+    proc = subprocess.run([sys.executable, "-m", "aisd.toolkit.retrieval.collections", str(_fake_gensim_wheel(tmp_path)),
                            str(out)], capture_output=True, text=True, timeout=120, cwd=paths.ROOT)
     assert proc.returncode == 0, proc.stderr
     dev, test = datasets.load_beir(out, "dev"), datasets.load_beir(out, "test")
@@ -486,7 +490,7 @@ def test_convert_lee_from_a_wheel(tmp_path):
     assert dev.qrels == {"lee00": {"lee02": 3}, "lee02": {"lee00": 3, "lee04": 1}, "lee04": {"lee01": 2, "lee02": 1}}
     assert test.qrels == {"lee01": {"lee04": 2}}
     assert "£5" in dev.corpus["lee04"]["text"]
-    bad = subprocess.run([sys.executable, "-m", "aisd.retrieval.collections", str(tmp_path / "nope.whl"), str(out)],
+    bad = subprocess.run([sys.executable, "-m", "aisd.toolkit.retrieval.collections", str(tmp_path / "nope.whl"), str(out)],
                          capture_output=True, text=True, timeout=120, cwd=paths.ROOT)
     assert bad.returncode == 2 and "pip download gensim" in bad.stderr and "Traceback" not in bad.stderr
 
@@ -509,7 +513,7 @@ def test_eval_retrieval_cli_tunes_on_dev_and_gives_verdicts(tmp_path):
 
 
 def test_lazy_names_match_the_imports_the_import_graph_sees():
-    """aisd.retrieval loads each name on first use; its TYPE_CHECKING imports must list the same names
+    """aisd.toolkit.retrieval loads each name on first use; its TYPE_CHECKING imports must list the same names
     from the same modules, or the import graph of test_structure would be wrong."""
     import ast
 
@@ -519,4 +523,4 @@ def test_lazy_names_match_the_imports_the_import_graph_sees():
                 for a in node.names}
     assert declared == R._MODULE_OF
     for name in R.__all__:
-        assert getattr(R, name) is getattr(importlib.import_module(f"aisd.retrieval.{R._MODULE_OF[name]}"), name)
+        assert getattr(R, name) is getattr(importlib.import_module(f"aisd.toolkit.retrieval.{R._MODULE_OF[name]}"), name)

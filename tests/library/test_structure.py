@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from aisd import paths
+from aisd.core import paths
 
 PACKAGE = paths.ROOT / "aisd"
 MAX_LINES = 400
@@ -61,7 +61,7 @@ def room(name: str) -> str:
         return "course"
     if name.startswith("aisd.runtime"):
         return "runtime"
-    if name in ("aisd.cli",):
+    if name in ("aisd.course.cli",):
         return "cli"
     return "library"
 
@@ -90,8 +90,8 @@ def test_the_teaching_library_and_the_runtime_never_import_the_course_tooling():
 
 def test_the_runtime_does_not_import_the_teaching_library():
     wrong = [(name, dep) for name, deps in GRAPH.items() for dep in deps
-             if room(name) == "runtime" and room(dep) == "library" and dep not in ("aisd", "aisd.paths",
-                                                                                 "aisd.errors", "aisd.offline")]
+             if room(name) == "runtime" and room(dep) == "library" and dep not in ("aisd", "aisd.core.paths",
+                                                                                 "aisd.core.errors", "aisd.core.offline")]
     assert not wrong, f"the runtime imports teaching modules: {wrong}"
 
 
@@ -106,7 +106,7 @@ def test_the_grading_commands_import_neither_runtime_nor_library():
                 todo.extend(GRAPH[m])
         return seen
     for start in ("aisd.course.selfcheck", "aisd.course.classroom", "aisd.course.release"):
-        outside = sorted(m for m in closure(start) if room(m) in ("runtime",) or m.startswith("aisd.retrieval"))
+        outside = sorted(m for m in closure(start) if room(m) in ("runtime",) or m.startswith("aisd.toolkit.retrieval"))
         assert not outside, f"{start} pulls in {outside}"
 
 

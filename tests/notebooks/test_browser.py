@@ -28,7 +28,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from aisd import paths
+from aisd.core import paths
 from conftest import slowness
 from aisd.course.nbgrader import Course
 
@@ -98,7 +98,7 @@ def jupyter_lab(root_dir: Path, home: Path, student: bool, default_url: str = "/
         yield base, token
     finally:
         # The notebook started an LLM server in this lab's private state dir: stop it too.
-        subprocess.run([sys.executable, "-m", "aisd.cli", "llm", "stop"], env=env, capture_output=True,
+        subprocess.run([sys.executable, "-m", "aisd.course.cli", "llm", "stop"], env=env, capture_output=True,
                        timeout=60)
         proc.terminate()
         try:

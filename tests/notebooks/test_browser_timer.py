@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from aisd import paths
+from aisd.core import paths
 from conftest import slowness
 from test_browser import (TIMEOUT_MS, _menu, _screenshot, _solved_copy, _wait_notebook_ready,  # noqa: F401
                           browser, jupyter_lab, page)

@@ -7,7 +7,7 @@ error and every test cell must earn full points under nbgrader's own scoring (``
 every wrong answer for X (``tests/wrong_answers/NN_name.py``) is executed in its place, followed by the
 cells up to X's last test cell; nbgrader's own scoring (``determine_grade``) must give at least one of
 X's test cells less than full points. The same happens with a *delegating* answer generated for every
-function exercise (it calls the package's reference answer of X, which ``aisd.exercises.guarded``
+function exercise (it calls the package's reference answer of X, which ``aisd.toolkit.exercises.guarded``
 switches off while tests run): it must score zero on every one of X's test cells. Then the real answer
 runs and the notebook goes on. One kernel per notebook keeps this affordable; test_grading.py shows, for
 one wrong and one delegating answer per notebook, that real ``nbgrader autograde`` agrees, and runs
@@ -22,7 +22,9 @@ import pytest
 from nbclient import NotebookClient
 from nbgrader.utils import determine_grade
 
-from aisd import exercises, paths
+from aisd.toolkit import exercises
+
+from aisd.core import paths
 from aisd.course.cells import answer_cells, autograded_tests, exercise_of, read
 from aisd.course.nbgrader import nbgrader_env
 from aisd.course.selfcheck import first_problem
@@ -142,5 +144,5 @@ def test_solution_earns_everything_wrong_answers_lose_and_delegation_scores_zero
     assert not accepted, (f"{assignment}: these wrong answers pass all their exercise's tests "
                           "(a grade a wrong answer earns is a bug):\n" + "\n".join(accepted))
     assert not half, (f"{assignment}: an answer that only calls the package's reference answer still earns "
-                      "points (call the learner's function through aisd.exercises.guarded in every test "
+                      "points (call the learner's function through aisd.toolkit.exercises.guarded in every test "
                       "cell):\n" + "\n".join(half))

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import pytest
 
-from aisd import exercises, paths
+from aisd.toolkit import exercises
+
+from aisd.core import paths
 from aisd.course.cells import answer_cells, read
 from aisd.course.selfcheck import check
 from conftest import delegating_answer, wrong_answers

@@ -18,7 +18,7 @@ import time
 import psutil
 import pytest
 
-from aisd import cli
+from aisd.course import cli
 from aisd.runtime import llm, server, tokens, usage
 
 PERSON = {"type": "object", "properties": {"name": {"type": "string"}, "age": {"type": "integer"}},

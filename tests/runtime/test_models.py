@@ -11,8 +11,8 @@ import zipfile
 
 import pytest
 
-from aisd import cli
-from aisd.answer_store import Store
+from aisd.course import cli
+from aisd.toolkit.answer_store import Store
 from aisd.runtime import assemble, llm, models, server, usage
 
 

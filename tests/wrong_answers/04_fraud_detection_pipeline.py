@@ -118,7 +118,7 @@ def threshold_for_alert_budget(scores, days, alerts_per_day):
     },
     "choose_cost_threshold": {
         "goes round the guard by pricing every threshold with C.expected_cost": '''
-from aisd import classification as C
+from aisd.toolkit import classification as C
 
 
 def choose_cost_threshold(y_true, scores, amounts, costs):

@@ -67,7 +67,7 @@ WRONG_ANSWERS = {
     "search_requirements": {
         "only the users changed, the rest left at the defaults": '''
 def search_requirements():
-    return Requirements(prompt="Enterprise search", daily_active_users=8_000, requests_per_user=6)
+    return DEFAULTS.replace(prompt="Enterprise search", daily_active_users=8_000, requests_per_user=6)
 ''',
         "peak factor against an 8-hour working day (2)": _req(peak="2"),
         "peak factor as half the day over one hour (0.5 x 24 = 12)": _req(peak="12"),

@@ -6,12 +6,12 @@ from typing import Sequence
 
 import numpy as np
 
-from .. import paths
-from ..datasets import BeirError, load_beir
-from ..metrics import evaluate, ndcg_at_k
-from .fusion import rrf
-from .pipeline import CONFIGS, Retriever
-from .rerank import CrossEncoderReranker, training_pairs
+from aisd.core import paths
+from aisd.toolkit.datasets import BeirError, load_beir
+from aisd.toolkit.metrics import evaluate, ndcg_at_k
+from aisd.toolkit.retrieval.fusion import rrf
+from aisd.toolkit.retrieval.pipeline import CONFIGS, Retriever
+from aisd.toolkit.retrieval.rerank import CrossEncoderReranker, training_pairs
 
 def _percentile_ms(values: list[float], q: float) -> float:
     return float(np.percentile(values, q) * 1000) if values else 0.0
@@ -182,7 +182,7 @@ def evaluate_collection(folder: str | Path, split: str = "test", rerank: bool = 
     on it (``tune``, :func:`tune_fusion`) and the re-ranker is fine-tuned on it (``rerank``).
     Returns ``{"folder", "split", "documents", "judged", "configs": [row, ...], "verdicts", "notes"}``:
     ``"verdicts"`` says in plain words whether hybrid beats its parts and whether re-ranking helps.
-    Raises :class:`aisd.datasets.BeirError` (a message to act on) for a malformed collection.
+    Raises :class:`aisd.toolkit.datasets.BeirError` (a message to act on) for a malformed collection.
 
     >>> evaluate_collection(paths.DATASETS / "pydoc_qa", rerank=False)["verdicts"][0]   # doctest: +SKIP
     'hybrid vs the better single retriever (bm25): ahead, within noise; nDCG@10 0.801 against 0.756 (+0.045, ...)'

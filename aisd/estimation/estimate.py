@@ -3,9 +3,9 @@ and the break-even between a hosted API and GPUs of your own.
 
 Most are one line of arithmetic: the skill is knowing which line. Notebook 01 uses them all; two
 (:func:`peak_qps`, :func:`monthly_cost`) and the break-even are also the reference answers of its
-exercises, so a learner's answer that calls them scores nothing (see :mod:`aisd.exercises`).
+exercises, so a learner's answer that calls them scores nothing (see :mod:`aisd.toolkit.exercises`).
 
->>> from aisd import estimate
+>>> from aisd.estimation import estimate
 >>> round(estimate.peak_qps(daily_users=100_000, requests_per_user=5, peak_factor=3), 1)
 17.4
 >>> estimate.vector_storage_bytes(1_000_000, 384, "float16") / 1e6      # MB

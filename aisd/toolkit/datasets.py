@@ -1,7 +1,7 @@
 """Loading the course's data sets: the BEIR layout (``corpus.jsonl``, ``queries.jsonl``, ``qrels/<split>.tsv``)
 that every retrieval collection of the course uses, checked with messages a learner can act on.
 
->>> from aisd import paths
+>>> from aisd.core import paths
 >>> data = load_beir(paths.DATASETS / "pydoc_qa", "test")
 >>> len(data.corpus), len(data.qrels) > 40
 (356, True)
@@ -12,8 +12,8 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import paths
-from .errors import AisdError
+from aisd.core import paths
+from aisd.core.errors import AisdError
 
 class BeirError(AisdError):
     """A collection that does not follow the BEIR layout; the message says what to fix."""

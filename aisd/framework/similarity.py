@@ -33,7 +33,7 @@ def most_similar(question: str, candidates: list) -> int:
     ...                                               "I forgot my login and cannot sign in."])
     1
     """
-    from .runtime import embeddings
+    from aisd.runtime import embeddings
 
     if not candidates:
         raise ValueError("most_similar needs at least one candidate")

@@ -9,13 +9,13 @@ exercise). The hidden tests compare a learner's answer with it. That makes a sho
 every reference answer of the package refuses to run, and says why. Expected values are computed
 from the references *outside* the guarded call.
 
->>> from aisd import exercises, metrics
+>>> from aisd.toolkit import exercises, metrics
 >>> def my_recall(retrieved, relevant, k):          # a learner delegating to the reference
 ...     return metrics.recall_at_k(retrieved, relevant, k)
 >>> exercises.guarded(my_recall)(["a"], {"a"}, 1)
 Traceback (most recent call last):
 ...
-aisd.exercises.DelegationError: your answer calls aisd.metrics.recall_at_k, the course's reference answer of notebook 02, exercise ex_recall_at_k: write it yourself (you may use numpy, the standard library and what the exercise names)
+aisd.toolkit.exercises.DelegationError: your answer calls aisd.toolkit.metrics.recall_at_k, the course's reference answer of notebook 02, exercise ex_recall_at_k: write it yourself (you may use numpy, the standard library and what the exercise names)
 >>> metrics.recall_at_k(["a"], {"a"}, 1)             # outside the guarded call the reference works again
 1.0
 
@@ -26,7 +26,7 @@ so the other function is no way round either:
 >>> exercises.guarded(lambda text: redact.find(text))("call 415 555 0199")
 Traceback (most recent call last):
 ...
-aisd.exercises.DelegationError: your answer calls aisd.meetings.redact._contact_spans, part of the course's reference answer of notebook 10, exercise ex_redact_contacts: write it yourself (you may use numpy, the standard library and what the exercise names)
+aisd.toolkit.exercises.DelegationError: your answer calls aisd.meetings.redact._contact_spans, part of the course's reference answer of notebook 10, exercise ex_redact_contacts: write it yourself (you may use numpy, the standard library and what the exercise names)
 """
 from __future__ import annotations
 
@@ -46,7 +46,7 @@ MARKER = re.compile(r"Reference answer of notebook (\d\d), exercise ``ex_(\w+)``
 # ``ex_NAME``.``: it is switched off too, so calling that other function is no way round the guard.
 PART = re.compile(r"Part of the reference answer of notebook (\d\d), exercise ``ex_(\w+)``")
 # The rooms whose functions may be reference answers (the teaching library); never the course tooling.
-SKIP_PACKAGES = ("aisd.course", "aisd.cli")
+SKIP_PACKAGES = ("aisd.course", "aisd.course.cli")
 
 
 class DelegationError(RuntimeError):
@@ -58,7 +58,7 @@ class Reference:
     notebook: str            # "02"
     exercise: str            # "recall_at_k" (the answer cell is ex_recall_at_k)
     function: Callable
-    where: str               # "aisd.metrics.recall_at_k"
+    where: str               # "aisd.toolkit.metrics.recall_at_k"
     part: bool = False       # a helper that does part of the work (PART), not the answer itself
 
 
@@ -192,7 +192,7 @@ def guarded(answer: Callable, allow: tuple[str, ...] = (), forbid: tuple[str, ..
     >>> guarded(lambda ref, hyp: jiwer.wer(ref, hyp), forbid=("jiwer.wer",))("a b", "a c")
     Traceback (most recent call last):
     ...
-    aisd.exercises.DelegationError: your answer calls jiwer.wer, the library the hidden tests use to check this exercise: the exercise is to write it yourself
+    aisd.toolkit.exercises.DelegationError: your answer calls jiwer.wer, the library the hidden tests use to check this exercise: the exercise is to write it yourself
     >>> jiwer.wer("a b", "a c")
     0.5
     """

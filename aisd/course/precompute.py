@@ -22,7 +22,7 @@ import sys
 import time
 from collections.abc import Iterable
 
-from .errors import AisdError
+from aisd.core.errors import AisdError
 
 
 @dataclasses.dataclass(frozen=True)
@@ -36,7 +36,7 @@ class Step:
 
 STEPS: dict[str, list[Step]] = {}
 for _step in [
-    Step("02", "answers", "aisd.answer_store:main", "datasets/pydoc_qa/answers.jsonl (tiny and small)", llm=True),
+    Step("02", "answers", "aisd.rag.precompute:main", "datasets/pydoc_qa/answers.jsonl (tiny and small)", llm=True),
     Step("03", "runs", "aisd.agents.runs:main", "datasets/research_tasks/runs.jsonl", llm=True),
     Step("05", "scores", "aisd.moderation.precompute:minilm", "datasets/tweeteval/minilm_*"),
     Step("05", "llm", "aisd.moderation.llm_stage:store_answers", "datasets/tweeteval/llm_answers.jsonl", llm=True),
@@ -76,7 +76,7 @@ def steps(notebook: str, step: str | None = None) -> list[Step]:
 
 def run(notebook: str, step: str | None = None) -> None:
     """Run the steps of ``notebook`` in order (the LLM steps check first that the small model is there)."""
-    from .runtime import models
+    from aisd.runtime import models
 
     for s in steps(notebook, step):
         if s.llm:

@@ -26,10 +26,6 @@ import json
 import time
 from pathlib import Path
 
-from . import paths
-
-STORE_02 = paths.DATASETS / "pydoc_qa" / "answers.jsonl"
-
 
 def request_key(model: str, messages: list[dict], max_tokens: int, schema: dict | None = None) -> str:
     """A stable hash of one chat request (temperature 0); ``schema`` is the JSON schema of structured output,
@@ -44,7 +40,7 @@ def request_key(model: str, messages: list[dict], max_tokens: int, schema: dict 
     return hashlib.sha256(json.dumps(blob, sort_keys=True).encode("utf-8")).hexdigest()
 
 
-def load(path: str | Path = STORE_02) -> dict[str, dict]:
+def load(path: str | Path) -> dict[str, dict]:
     """The stored records, ``{key: record}`` (empty when there is no store; a later line wins)."""
     path = Path(path)
     if not path.is_file():
@@ -54,7 +50,7 @@ def load(path: str | Path = STORE_02) -> dict[str, dict]:
     return {r["key"]: r for r in records}
 
 
-def save(records: list[dict], path: str | Path = STORE_02) -> Path:
+def save(records: list[dict], path: str | Path) -> Path:
     """Write ``records`` (one JSON object a line), replacing the file in one step."""
     path = Path(path)
     tmp = path.with_suffix(".tmp")
@@ -77,7 +73,7 @@ class Store:
 
     def __init__(self, path: str | Path, tier: str | None = None, write: bool = False, attempts: int = 3,
                  client=None):
-        from .runtime.models import STORED_TIER, tier_of
+        from aisd.runtime.models import STORED_TIER, tier_of
 
         self.path, self.write, self.attempts = Path(path), write, attempts
         self.tier = tier_of(tier or STORED_TIER).tier
@@ -90,7 +86,7 @@ class Store:
     @property
     def model(self) -> str:
         """The model name its stored answers were made with (``create(model=...)``)."""
-        from .runtime.models import tier_of
+        from aisd.runtime.models import tier_of
 
         return tier_of(self.tier).alias
 
@@ -99,7 +95,7 @@ class Store:
 
     def find(self, messages: list[dict], max_tokens: int, schema: dict | None = None) -> dict | None:
         """The stored record of this request: the store's model's, else one the live model made, else None."""
-        from .runtime.models import tier_of
+        from aisd.runtime.models import tier_of
 
         for model in dict.fromkeys([self.model, tier_of(self._live_tier()).alias]):
             record = self.records.get(self.key(messages, max_tokens, schema, model))
@@ -111,12 +107,12 @@ class Store:
         return self.find(messages, max_tokens, schema) is not None
 
     def _live_tier(self) -> str:
-        from .runtime import llm
+        from aisd.runtime import llm
 
         return self.tier if self.write else llm.live_tier()
 
     def _client(self, tier: str):
-        from .runtime import llm
+        from aisd.runtime import llm
 
         if self.client is not None:
             return self.client
@@ -129,7 +125,7 @@ class Store:
         """The answer to one request: a record with ``text``, ``model``, ``finish_reason``, ``prompt_tokens``,
         ``completion_tokens``, ``seconds`` (as measured when generated), ``label`` and ``stored`` (True when it
         was read back). ``meta`` adds fields to a new record (e.g. ``post=``)."""
-        from .runtime import usage
+        from aisd.runtime import usage
 
         rec = self.find(messages, max_tokens, schema)
         if rec is not None:
@@ -149,8 +145,8 @@ class Store:
     def _generate(self, messages, max_tokens, schema, label, meta) -> dict:
         import openai
 
-        from .errors import AisdError
-        from .runtime.models import tier_of
+        from aisd.core.errors import AisdError
+        from aisd.runtime.models import tier_of
 
         tier = self._live_tier()
         model = tier_of(tier).alias
@@ -188,46 +184,3 @@ class Store:
         if missing:
             raise KeyError(f"{len(missing)} requests have no answer yet; run the regeneration to the end first")
         return save([self.records[k] for k in keys], self.path)
-
-
-def notebook_02_requests() -> list[tuple[str, list[dict]]]:
-    """``[(question id, messages), ...]`` for *every* held-out question of notebook 02, as the notebook builds
-    them: the top-k passages of the retriever chosen on the tuning questions
-    (:func:`aisd.experiments.choose_config`), :data:`aisd.rag.SYSTEM_PROMPT`, :data:`aisd.rag.PASSAGE_CHARS`.
-    The notebook's pipeline sends only those its abstention gate lets through (and every unanswerable one);
-    its tier comparison reads them all.
-    """
-    from . import datasets, rag
-    from .experiments import choose_config
-    from .retrieval import Retriever
-
-    tuning, heldout = datasets.load_beir(STORE_02.parent, "dev"), datasets.load_beir(STORE_02.parent, "test")
-    retriever = Retriever(heldout.doc_texts())
-    config, _ = choose_config(retriever, tuning.queries, tuning.qrels, k=rag.ANSWER_K)
-    text_of = dict(zip(retriever.ids, retriever.texts))
-    out = []
-    for qid in rag.question_ids(STORE_02.parent, "heldout"):
-        ids = retriever.search(heldout.queries[qid], config, k=rag.ANSWER_K).ids
-        out.append((qid, rag.build_messages(heldout.queries[qid], [(i, text_of[i]) for i in ids],
-                                            max_chars=rag.PASSAGE_CHARS, system=rag.SYSTEM_PROMPT)))
-    return out
-
-
-def main(path: str | Path = STORE_02, tiers: tuple[str, ...] = ("small", "tiny")) -> Path:
-    """Bring notebook 02's store up to date for each tier: generate the missing answers (each appended as it is
-    made, so a stopped run continues), then drop the answers no longer asked for."""
-    from . import rag
-    from .precompute import progress
-
-    requests = notebook_02_requests()
-    wanted = []
-    for tier in tiers:
-        store = Store(path, tier=tier, write=True)
-        for qid, messages in progress(requests, f"02 answers ({tier})"):
-            store.ask(messages, rag.MAX_TOKENS, label=qid)
-        wanted += [store.key(m, rag.MAX_TOKENS) for _, m in requests]
-    return store.keep_only(wanted)
-
-
-if __name__ == "__main__":
-    main()

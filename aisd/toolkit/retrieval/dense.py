@@ -7,7 +7,7 @@ import numpy as np
 
 def default_embed(texts: list[str]) -> np.ndarray:
     """The course's embedding function: ``aisd.embeddings.embed`` (bundled MiniLM, persistent cache)."""
-    from ..runtime.embeddings import embed
+    from aisd.runtime.embeddings import embed
 
     return embed(texts, batch_size=16)      # smaller batches: lower peak memory, same speed on 2 cores
 

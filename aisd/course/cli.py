@@ -12,7 +12,7 @@
     aisd bench notebooks|runtime                 the budget, measured on this machine
     aisd eval-retrieval DIR [--json]             retrieval metrics on a BEIR-layout collection
 
-A problem the user can fix (an :class:`aisd.errors.AisdError`) prints ``aisd <command>: <what to do>``
+A problem the user can fix (an :class:`aisd.core.errors.AisdError`) prints ``aisd <command>: <what to do>``
 on stderr and exits 2, never a traceback. The grading commands import neither the runtime nor the
 teaching library: a problem there cannot stop a learner from checking a notebook.
 """
@@ -22,24 +22,24 @@ import argparse
 import json
 import sys
 
-from .errors import AisdError
+from aisd.core.errors import AisdError
 
 
 # --------------------------------------------------------------------------------------------
 # course tooling
 # --------------------------------------------------------------------------------------------
 def cmd_check(args) -> int:
-    from .course.selfcheck import check
+    from aisd.course.selfcheck import check
 
     report = check(args.notebook, assignment=args.assignment, cell_timeout=args.cell_timeout)
-    from .course.progress import record_check
+    from aisd.course.progress import record_check
 
     try:
         record_check(report)          # `aisd progress` reads it
     except OSError as exc:            # a read-only state dir must not cost the learner their report
         print(f"note: this check was not recorded for `aisd progress` ({exc})", file=sys.stderr)
     if args.review:
-        from .course.review import review
+        from aisd.course.review import review
 
         for answer in report.designs:
             answer.review = review(answer)
@@ -48,7 +48,7 @@ def cmd_check(args) -> int:
 
 
 def cmd_grade(args) -> int:
-    from .course.classroom import grade_submissions
+    from aisd.course.classroom import grade_submissions
 
     results = grade_submissions(args.submissions, args.course, out=args.out, cell_timeout=args.cell_timeout,
                                 timeout=args.timeout)
@@ -57,7 +57,7 @@ def cmd_grade(args) -> int:
 
 
 def cmd_course_dir(args) -> int:
-    from .course.classroom import prepare_course
+    from aisd.course.classroom import prepare_course
 
     course = prepare_course(args.course)
     print(f"nbgrader course directory ready: {course.root}")
@@ -65,7 +65,7 @@ def cmd_course_dir(args) -> int:
 
 
 def cmd_progress(args) -> int:
-    from .course.progress import report, summary
+    from aisd.course.progress import report, summary
 
     data = summary()
     print(json.dumps(data, indent=1) if args.json else report(data))
@@ -75,7 +75,7 @@ def cmd_progress(args) -> int:
 def cmd_items(args) -> int:
     from pathlib import Path
 
-    from .course.items import analyse, write
+    from aisd.course.items import analyse, write
 
     analysis = write(analyse(args.course), args.out or Path(args.course) / "export")
     print(analysis.table())
@@ -83,7 +83,7 @@ def cmd_items(args) -> int:
 
 
 def cmd_release(args) -> int:
-    from .course.release import release
+    from aisd.course.release import release
 
     stale = release(check=args.check, only=args.only)
     if args.check:
@@ -97,7 +97,7 @@ def cmd_release(args) -> int:
 
 
 def cmd_bench_notebooks(args) -> int:
-    from .course.bench import bench_notebooks, update_readme
+    from aisd.course.bench import bench_notebooks, update_readme
 
     progress = None if args.json else (lambda msg: print(msg, file=sys.stderr, flush=True))
     report = bench_notebooks(args.only, cell_timeout=args.cell_timeout, cpus=args.cpus, progress=progress)
@@ -114,8 +114,8 @@ def cmd_bench_notebooks(args) -> int:
 # runtime
 # --------------------------------------------------------------------------------------------
 def cmd_llm_status(args) -> int:
-    from . import paths
-    from .runtime import llm, models, server
+    from aisd.core import paths
+    from aisd.runtime import llm, models, server
 
     tiers = [args.tier] if args.tier else list(models.TIERS)
     running = 0
@@ -135,7 +135,7 @@ def cmd_llm_status(args) -> int:
 
 
 def cmd_llm_start(args) -> int:
-    from .runtime import server
+    from aisd.runtime import server
 
     state = server.ensure_server(args.tier)
     print(f"{state['tier']} running: pid {state['pid']} at {state['base_url']} as {state['alias']!r}")
@@ -143,7 +143,7 @@ def cmd_llm_start(args) -> int:
 
 
 def cmd_llm_stop(args) -> int:
-    from .runtime import models, server
+    from aisd.runtime import models, server
 
     for tier in [args.tier] if args.tier else list(models.TIERS):
         stopped = server.stop_server(tier)
@@ -152,14 +152,14 @@ def cmd_llm_stop(args) -> int:
 
 
 def cmd_llm_fetch(args) -> int:
-    from .runtime import assemble
+    from aisd.runtime import assemble
 
     assemble.assemble(args.tier, wheels=args.wheels)
     return 0
 
 
 def cmd_precompute(args) -> int:
-    from . import precompute
+    from aisd.course import precompute
 
     if args.list or not args.notebook:
         for nn, steps in precompute.STEPS.items():
@@ -171,7 +171,7 @@ def cmd_precompute(args) -> int:
 
 
 def cmd_bench_runtime(args) -> int:
-    from .runtime import bench
+    from aisd.runtime import bench
 
     figures = bench.run(tokens=args.tokens, repeats=args.repeats, n_texts=args.texts,
                         tiers=(args.tier,) if args.tier else ("tiny", "small"), tool_calls=args.tool_calls)
@@ -183,7 +183,7 @@ def cmd_bench_runtime(args) -> int:
 # teaching library
 # --------------------------------------------------------------------------------------------
 def cmd_eval_retrieval(args) -> int:
-    from .retrieval.evaluate import evaluate_collection, format_table
+    from aisd.toolkit.retrieval.evaluate import evaluate_collection, format_table
 
     result = evaluate_collection(args.folder, args.split, rerank=not args.no_rerank, rerank_steps=args.rerank_steps)
     if args.json:

@@ -20,8 +20,8 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-from .metrics import evaluate, ndcg_at_k
-from .retrieval import DenseIndex, covered_ids, locate_chunks
+from aisd.toolkit.metrics import evaluate, ndcg_at_k
+from aisd.toolkit.retrieval import DenseIndex, covered_ids, locate_chunks
 
 
 def chunk_sweep(chunker: Callable[[str], list[str]], docs: dict[str, str], unit_spans: dict[str, dict],
@@ -129,7 +129,7 @@ def choose_config(retriever, queries: dict[str, str], qrels: dict, configs: Sequ
     """The configuration with the best mean recall@k on ``qrels`` (the tuning questions: the ``k``
     passages the LLM will read), and every configuration's score; ties go to the one listed first.
 
-    >>> from aisd.retrieval import Retriever
+    >>> from aisd.toolkit.retrieval import Retriever
     >>> r = Retriever({"a": "cats purr", "b": "dogs bark", "c": "cows moo"}, embed=None)
     >>> choose_config(r, {"q": "why do cats purr"}, {"q": {"a": 1}}, configs=("bm25",), k=1)
     ('bm25', {'bm25': 1.0})
@@ -157,13 +157,13 @@ def simulate_traffic(queries: dict[str, str], repeat_share: float = 0.5, seed: i
 
 
 def exact_hit_rate(stream: Sequence[tuple[str, str]]) -> float:
-    """Share of requests whose normalised text (:func:`aisd.rag.normalise`) was seen before: the hit rate
+    """Share of requests whose normalised text (:func:`aisd.rag.generation.normalise`) was seen before: the hit rate
     of an exact response cache that never expires.
 
     >>> exact_hit_rate([("a", "What is pass?"), ("a", "what is pass"), ("b", "What is del?")])
     0.3333333333333333
     """
-    from .rag import normalise
+    from aisd.rag.generation import normalise
 
     seen, hits = set(), 0
     for _, text in stream:

@@ -16,7 +16,7 @@ import math
 from dataclasses import dataclass
 from statistics import NormalDist
 
-from .errors import AisdError
+from aisd.core.errors import AisdError
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ from typing import Callable
 
 import numpy as np
 
-from .errors import AisdError
+from aisd.core.errors import AisdError
 
 
 def _labels_scores(y_true, scores) -> tuple[np.ndarray, np.ndarray]:

@@ -6,10 +6,10 @@ corpus inside the retrieval budget, a cache lifetime because answers may be that
 interviewer says "now it's 10x the users" or "answers must start within half a second", a strong
 candidate recomputes and names what breaks, instead of redrawing everything.
 
-:data:`BASELINE` is the design notebook 01 settles on for :data:`aisd.requirements.CUSTOMER_SUPPORT`,
+:data:`BASELINE` is the design notebook 01 settles on for :data:`aisd.toolkit.requirements.CUSTOMER_SUPPORT`,
 with the numbers each choice rests on (stated, so a drill has one right answer).
 
->>> from aisd.requirements import CUSTOMER_SUPPORT
+>>> from aisd.toolkit.requirements import CUSTOMER_SUPPORT
 >>> sorted(what_breaks(CUSTOMER_SUPPORT))
 []
 """
@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from .estimate import SECONDS_PER_DAY
+from aisd.estimation.estimate import SECONDS_PER_DAY
 
 # Each choice: what it is, the numbers it rests on. Costs per 1 million tokens are list prices of
 # gpt-4.1-mini in the course's price table (aisd.runtime.usage, as of 2025-11-25).
@@ -48,7 +48,7 @@ def what_breaks(req) -> set:
     - ``index``: embedding + search over ``req.chunks`` vectors, against ``retrieval_budget_ms``;
     - ``cache``: the entries' lifetime, against ``max_staleness_hours``.
 
-    >>> from aisd.requirements import CUSTOMER_SUPPORT
+    >>> from aisd.toolkit.requirements import CUSTOMER_SUPPORT
     >>> sorted(what_breaks(replace(CUSTOMER_SUPPORT, daily_active_users=250_000)))
     ['model', 'rate_limit']
     >>> sorted(what_breaks(replace(CUSTOMER_SUPPORT, max_staleness_hours=1, first_token_budget_s=0.5)))
@@ -82,7 +82,7 @@ SCENARIOS = {
 def scenario(req, change: dict):
     """``req`` with the fields of ``change`` replaced (the original is not touched).
 
-    >>> from aisd.requirements import CUSTOMER_SUPPORT
+    >>> from aisd.toolkit.requirements import CUSTOMER_SUPPORT
     >>> scenario(CUSTOMER_SUPPORT, {"peak_factor": 10}).peak_factor, CUSTOMER_SUPPORT.peak_factor
     (10, 5)
     """

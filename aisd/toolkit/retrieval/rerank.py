@@ -5,7 +5,7 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-from ..runtime.models import minilm_path
+from aisd.runtime.models import minilm_path
 
 class CrossEncoderReranker:
     """Scores (query, passage) pairs jointly with a transformer: slower than a bi-encoder, often sharper.

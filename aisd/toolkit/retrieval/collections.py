@@ -6,7 +6,7 @@ similarity by about ten people (the mean, scaled to 0.2-1.0, in ``similarities0-
 more articles of the same source (``lee_background.cor``). Nothing downloads at run time: get the
 wheel with ``pip download gensim==4.4.0 --no-deps -d /tmp/gensim`` (or install gensim) and run::
 
-    python -m aisd.retrieval.collections /tmp/gensim/gensim-4.4.0-*.whl datasets/lee_news
+    python -m aisd.toolkit.retrieval.collections /tmp/gensim/gensim-4.4.0-*.whl datasets/lee_news
 
 The conversion ("more like this": find the articles people rated as similar to a given one):
 
@@ -34,7 +34,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..errors import AisdError
+from aisd.core.errors import AisdError
 
 LEE_FILES = ("lee.cor", "lee_background.cor", "similarities0-1.txt")
 THRESHOLDS = ((0.8, 3), (0.65, 2), (0.5, 1))
@@ -63,7 +63,7 @@ def read_lee_files(source: str | Path) -> dict[str, str]:
     >>> read_lee_files("/nowhere")
     Traceback (most recent call last):
     ...
-    aisd.retrieval.collections.CollectionError: /nowhere is neither a gensim wheel nor a folder with lee.cor, lee_background.cor, similarities0-1.txt (get one: pip download gensim==4.4.0 --no-deps -d /tmp/gensim)
+    aisd.toolkit.retrieval.collections.CollectionError: /nowhere is neither a gensim wheel nor a folder with lee.cor, lee_background.cor, similarities0-1.txt (get one: pip download gensim==4.4.0 --no-deps -d /tmp/gensim)
     """
     source = Path(source)
     out = {}
@@ -138,21 +138,21 @@ def convert_lee(source: str | Path, folder: str | Path) -> Path:
     >>> convert_lee("/nowhere", "/tmp/x")                      # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    aisd.retrieval.collections.CollectionError: /nowhere is neither a gensim wheel ...
+    aisd.toolkit.retrieval.collections.CollectionError: /nowhere is neither a gensim wheel ...
     """
     return write_beir(folder, *lee_to_beir(read_lee_files(source)))
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m aisd.retrieval.collections SOURCE FOLDER``: convert, print what was written.
+    """``python -m aisd.toolkit.retrieval.collections SOURCE FOLDER``: convert, print what was written.
 
     >>> main(["only-one-argument"])
-    usage: python -m aisd.retrieval.collections GENSIM_WHEEL_OR_TEST_DATA_DIR OUT_FOLDER
+    usage: python -m aisd.toolkit.retrieval.collections GENSIM_WHEEL_OR_TEST_DATA_DIR OUT_FOLDER
     2
     """
     argv = sys.argv[1:] if argv is None else argv
     if len(argv) != 2:
-        print("usage: python -m aisd.retrieval.collections GENSIM_WHEEL_OR_TEST_DATA_DIR OUT_FOLDER")
+        print("usage: python -m aisd.toolkit.retrieval.collections GENSIM_WHEEL_OR_TEST_DATA_DIR OUT_FOLDER")
         return 2
     try:
         corpus, queries, qrels = lee_to_beir(read_lee_files(argv[0]))

@@ -9,7 +9,7 @@
 - ``evaluate``  every configuration scored on a BEIR collection (``aisd eval-retrieval DIR``), verdicts
 - ``collections`` a second public collection (Lee news similarity, from the gensim wheel) in BEIR layout
 
-The metrics live in :mod:`aisd.metrics` and the BEIR loader in :mod:`aisd.datasets` (other notebooks
+The metrics live in :mod:`aisd.toolkit.metrics` and the BEIR loader in :mod:`aisd.toolkit.datasets` (other notebooks
 need them without retrieval). The names below are importable from here, so a notebook writes
 ``from aisd import retrieval as R`` and then ``R.BM25Index``, ``R.rrf``, ...
 
@@ -24,17 +24,17 @@ import importlib
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # what type checkers and the import graph (tests/library/test_structure.py) see
-    from .bm25 import STOP_WORDS, BM25Index, stem, terms, words
-    from .chunking import chunk_by_structure, chunk_fixed, covered_ids, is_heading, locate_chunks
-    from .collections import convert_lee
-    from .dense import DenseIndex, default_embed
-    from .evaluate import evaluate_collection, evaluate_configs, format_table, tune_fusion, verdicts
-    from .fusion import rrf
-    from .pipeline import CONFIGS, Retriever, SearchResult
-    from .rerank import CrossEncoderReranker, training_pairs
+    from aisd.toolkit.retrieval.bm25 import STOP_WORDS, BM25Index, stem, terms, words
+    from aisd.toolkit.retrieval.chunking import chunk_by_structure, chunk_fixed, covered_ids, is_heading, locate_chunks
+    from aisd.toolkit.retrieval.collections import convert_lee
+    from aisd.toolkit.retrieval.dense import DenseIndex, default_embed
+    from aisd.toolkit.retrieval.evaluate import evaluate_collection, evaluate_configs, format_table, tune_fusion, verdicts
+    from aisd.toolkit.retrieval.fusion import rrf
+    from aisd.toolkit.retrieval.pipeline import CONFIGS, Retriever, SearchResult
+    from aisd.toolkit.retrieval.rerank import CrossEncoderReranker, training_pairs
 
 # Each name is imported from its module on first use (PEP 562), so importing one small module of the
-# package (``aisd.retrieval.chunking``) does not load scikit-learn, FAISS and the re-ranker too.
+# package (``aisd.toolkit.retrieval.chunking``) does not load scikit-learn, FAISS and the re-ranker too.
 _HOME = {
     "bm25": ["STOP_WORDS", "BM25Index", "stem", "terms", "words"],
     "collections": ["convert_lee"],

@@ -1,6 +1,6 @@
 """Where things live: the course's folders, and per-user state outside the repository.
 
->>> from aisd import paths
+>>> from aisd.core import paths
 >>> (paths.ROOT / "solutions").is_dir()
 True
 """
@@ -11,7 +11,7 @@ import os
 import tempfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SOLUTIONS = ROOT / "solutions"
 NOTEBOOKS = ROOT / "notebooks"
 DATASETS = ROOT / "datasets"

@@ -1,6 +1,6 @@
 """A system design as data: components (nodes) and data flow (edges), drawn and reviewed.
 
->>> from aisd.design import Design, review
+>>> from aisd.toolkit.design import Design, review
 >>> d = Design(nodes={"user": "client", "api": "service", "llm": ("llm", "LLM")},
 ...            edges=[("user", "api", "question"), ("api", "llm"), ("llm", "api"), ("api", "user", "answer")])
 >>> [p.piece for p in review(d)]

@@ -12,10 +12,10 @@ from typing import Callable
 
 import numpy as np
 
-from .bm25 import BM25Index
-from .dense import DenseIndex, default_embed
-from .fusion import rrf
-from .rerank import CrossEncoderReranker
+from aisd.toolkit.retrieval.bm25 import BM25Index
+from aisd.toolkit.retrieval.dense import DenseIndex, default_embed
+from aisd.toolkit.retrieval.fusion import rrf
+from aisd.toolkit.retrieval.rerank import CrossEncoderReranker
 
 CONFIGS = ("bm25", "dense", "hybrid", "hybrid+rerank")
 

@@ -53,7 +53,7 @@ def question_ids(folder, split: str) -> list[str]:
     """Ids of the questions of one split of a labelled set (``metadata.split`` in ``queries.jsonl``:
     ``"tuning"`` or ``"heldout"``), answerable or not, in file order.
 
-    >>> from aisd import paths
+    >>> from aisd.core import paths
     >>> len(question_ids(paths.DATASETS / "pydoc_qa", "heldout")) > 50
     True
     """
@@ -324,7 +324,7 @@ class Answer:
 def answer(question: str, retriever, client, model: str, threshold: float, k: int = 3,
            max_tokens: int = 60, embed: Callable | None = None) -> Answer:
     """Retrieve (hybrid), abstain if the best dense score is under ``threshold``, else generate with
-    citations and check them. ``retriever`` is an :class:`aisd.retrieval.Retriever`."""
+    citations and check them. ``retriever`` is an :class:`aisd.toolkit.retrieval.Retriever`."""
     timings: dict[str, float] = {}
     res = retriever.search(question, "hybrid", k=k)
     timings.update(res.timings)
@@ -347,7 +347,7 @@ def answer(question: str, retriever, client, model: str, threshold: float, k: in
 # ----------------------------------------------------------------------------------------------
 
 def quiz_rag() -> dict[int, str]:
-    """The right letters of notebook 02's self-quiz (as :mod:`aisd.quizzes` does for 00 and 01).
+    """The right letters of notebook 02's self-quiz (as :mod:`aisd.toolkit.quizzes` does for 00 and 01).
 
     Reference answer of notebook 02, exercise ``ex_quiz_rag``.
 

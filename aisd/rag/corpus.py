@@ -21,8 +21,8 @@ import re
 import sys
 from pathlib import Path
 
-from . import paths
-from .retrieval.chunking import is_heading_line
+from aisd.core import paths
+from aisd.toolkit.retrieval.chunking import is_heading_line
 
 # Topics left out because their text is contained in another topic (the aggregate pages
 # "compound" and "specialnames", "else" == "if", ...) or because they are large and off the
@@ -171,5 +171,5 @@ def passage_spans(text: str, passages: list[dict]) -> dict[str, tuple[int, int]]
     return {p["_id"]: (s, e) for p, s, e in zip(passages, starts, starts[1:] + [len(text)])}
 
 
-if __name__ == "__main__":  # python -m aisd.corpus  -> regenerates the frozen corpus
+if __name__ == "__main__":  # python -m aisd.rag.corpus  -> regenerates the frozen corpus
     print(write_corpus(), f"(Python {sys.version.split()[0]})")
