@@ -3,17 +3,24 @@ found, and posts at most ``budget`` comments; every step is recorded in an :clas
 (the same traces and cost table as notebook 03's agent).
 
 The tools are registered in an :class:`aisd.agents.ToolRegistry` (schemas from their signatures, so an
-LLM could call them), but the *plan* is a written policy, not the model's choice: a 135M-parameter model
-does not pick tools reliably, and a policy is cheap, predictable and measurable. The policy:
+LLM could call them), but the *plan* is a written policy, not the model's choice: a policy is cheap,
+predictable and measurable. The policy:
 
 - ``parse_diff`` always (which lines changed);
 - ``static_analysis`` always (ruff, pyflakes, bandit: cheap, milliseconds per file);
 - ``run_tests`` when ``tests`` is ``"always"``, or ``"auto"`` and the change touches code (not only
   comments or blank lines): before and after the change, in the sandbox;
-- ``llm_review`` when ``llm`` is ``"always"``, or ``"if_silent"`` and the other tools found nothing.
+- ``llm_review`` when ``llm`` is ``"always"``, or ``"if_silent"`` and the other tools found nothing; its findings
+  pass the LLM's gate: its own confidence at least ``llm_confidence``, and, with ``llm_gate="verified"``, only its
+  top finding, if a test it wrote fails on the change and passes on the base (``verify_findings``,
+  :mod:`aisd.codereview.verify`).
 
-Slow tools are served from stores made by the same code (``testrun.main``, ``llmreview.main``); their
-seconds and tokens are those measured when they ran, so the cost per PR is still measured.
+Every tool returns a :class:`ToolResult` record (its value, and the seconds and tokens it cost when it ran:
+slow tools are served from stores made by the same code, so the cost per PR is still measured); the agent
+reads those records and nothing else.
+
+>>> ToolResult([{"line": 3}], seconds=0.2).value
+[{'line': 3}]
 """
 from __future__ import annotations
 
@@ -21,17 +28,32 @@ import time
 from dataclasses import dataclass, field
 
 from aisd.agents import ToolRegistry, Trace
-from aisd.codereview import llmreview, static, testrun
+from aisd.codereview import llmreview, static, testrun, verify
 from aisd.codereview.diffs import changed_lines
 from aisd.codereview.review import merge_findings, score, select_comments
+
+CONFIDENCE_LEVELS = {"low": 0, "medium": 1, "high": 2}
+
+
+@dataclass
+class ToolResult:
+    """What a tool returns: its ``value`` (findings, for the tools that find), and what it cost when it ran
+    (``seconds`` None: the agent's clock measures the call)."""
+    value: object
+    seconds: float | None = None
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    note: str = ""
 
 
 @dataclass
 class Policy:
-    """Which tools the agent uses, and what it posts."""
+    """Which tools the agent uses, what it lets through from the LLM, and what it posts."""
     static: bool = True
     tests: str = "auto"             # "always", "auto", "never"
     llm: str = "never"              # "always", "if_silent", "never"
+    llm_confidence: str = "low"     # the LLM's findings at or above this self-reported confidence
+    llm_gate: str = "none"          # "none", or "verified": only findings its own failing test backs
     budget: int = 3                 # comments per pull request
     min_score: float = 0.0          # post only findings scoring at least this
     window: int = 2                 # lines within which two findings are one
@@ -40,22 +62,24 @@ class Policy:
 @dataclass
 class ReviewAgent:
     """Reviews pull requests with :class:`Policy`; ``confidence`` (from :func:`review.learn_confidence`
-    on the tuning split) scores findings. ``static_cache``/``test_runs``/``llm_store`` hold tool results
-    computed in batch or stored; without them the tools run live."""
+    on the tuning split) scores findings. ``static_cache``/``test_runs``/``llm_store``/``verify_store`` hold tool
+    results computed in batch or stored; without them the tools run live."""
     policy: Policy
     confidence: dict = field(default_factory=dict)
     static_cache: dict = field(default_factory=dict)
     static_seconds: float = 0.0     # seconds per PR of the batch that filled static_cache
     test_runs: dict = field(default_factory=dict)
     llm_store: object = None        # an aisd.toolkit.answer_store.Store of LLM reviews (None: the LLM is not asked)
-    llm_live: bool = False          # ask the live model for a review the store lacks (else: skipped, and said)
+    verify_store: object = None     # a Store of the LLM's tests for its findings (verify.load_store())
+    verify_runs: dict = field(default_factory=dict)   # their stored sandbox outcomes (verify.load_runs())
+    llm_live: bool = False          # ask the live model for what the stores lack (else: skipped, and said)
     model: str = "policy"
 
     def registry(self, pr: dict) -> ToolRegistry:
-        """The tools, bound to one pull request."""
+        """The tools, bound to one pull request; each returns a :class:`ToolResult`."""
         registry = ToolRegistry()
 
-        def read_file(line: int, around: int = 3) -> str:
+        def read_file(line: int, around: int = 3) -> ToolResult:
             """Read the changed file around a line.
 
             Args:
@@ -64,20 +88,21 @@ class ReviewAgent:
             """
             lines = pr["after"].splitlines()
             lo, hi = max(1, line - around), min(len(lines), line + around)
-            return "\n".join(f"{i:4d} {lines[i - 1]}" for i in range(lo, hi + 1))
+            return ToolResult("\n".join(f"{i:4d} {lines[i - 1]}" for i in range(lo, hi + 1)))
 
-        def parse_diff() -> dict:
+        def parse_diff() -> ToolResult:
             """The lines the change added, per file."""
-            return changed_lines(pr["diff"])
+            return ToolResult(changed_lines(pr["diff"]))
 
-        def static_analysis() -> list:
+        def static_analysis() -> ToolResult:
             """ruff, pyflakes and bandit on the changed file; findings on changed lines only."""
-            found = self.static_cache.get(pr["pr_id"])
+            found, seconds = self.static_cache.get(pr["pr_id"]), self.static_seconds
             if found is None:
-                found = static.analyse({pr["path"]: pr["after"]})
-            return [{**f, "pr_id": pr["pr_id"]} for f in static.on_changed_lines(found, pr["diff"])]
+                found, seconds = static.analyse({pr["path"]: pr["after"]}), None
+            return ToolResult([{**f, "pr_id": pr["pr_id"]} for f in static.on_changed_lines(found, pr["diff"])],
+                              seconds=seconds)
 
-        def run_tests() -> list:
+        def run_tests() -> ToolResult:
             """The problem's tests before and after the change, in the sandbox."""
             stored = self.test_runs.get(pr["pr_id"])
             if stored:
@@ -86,19 +111,44 @@ class ReviewAgent:
                 tests = testrun.test_code(pr["task_id"])
                 before = testrun.run_tests(pr["before"], tests, pr["entry_point"])
                 after = testrun.run_tests(pr["after"], tests, pr["entry_point"])
-            return {"findings": testrun.test_finding(pr, before, after), "seconds": before.seconds + after.seconds}
+            return ToolResult(testrun.test_finding(pr, before, after), seconds=before.seconds + after.seconds)
 
-        def llm_review() -> dict:
-            """Ask the LLM for findings on the diff (JSON: file, line, severity, category, message, fix)."""
+        def llm_review() -> ToolResult:
+            """Ask the LLM for findings on the diff (JSON: file, line, severity, category, message, fix, confidence)."""
             if self.llm_store is None:
-                return {"findings": [], "note": "no LLM store: skipped"}
-            if not self.llm_live and not llmreview.stored(pr, self.llm_store):
-                return {"findings": [], "note": "no stored review and live calls off: skipped"}
-            record = llmreview.review(pr, self.llm_store)
-            return {"findings": record["findings"], "seconds": record["seconds"], "model": record["model"],
-                    "prompt_tokens": record["prompt_tokens"], "completion_tokens": record["completion_tokens"]}
+                return ToolResult([], seconds=0.0, note="no LLM store: skipped")
+            record = llmreview.review(pr, self.llm_store, live=self.llm_live)
+            if record is None:
+                return ToolResult([], seconds=0.0, note="no stored review and live calls off: skipped")
+            floor = CONFIDENCE_LEVELS[self.policy.llm_confidence]
+            kept = [f for f in record["findings"] if CONFIDENCE_LEVELS.get(f.get("confidence"), 1) >= floor]
+            return ToolResult(kept, seconds=record["seconds"], prompt_tokens=record["prompt_tokens"] or 0,
+                              completion_tokens=record["completion_tokens"] or 0, note=record["model"])
 
-        for fn in (parse_diff, read_file, static_analysis, run_tests, llm_review):
+        def verify_findings(findings: list) -> ToolResult:
+            """Keep the LLM's top findings (``verify.TOP``) whose failing test (written by the LLM, run in the
+            sandbox) fails on the change and passes on the base; the others are not posted.
+
+            Args:
+                findings: the LLM's findings on this pull request
+            """
+            if self.verify_store is None:
+                return ToolResult([], seconds=0.0, note="no verification store: nothing verified")
+            kept, seconds, tokens, skipped = [], 0.0, [0, 0], 0
+            for f in findings[:verify.TOP]:
+                checked = verify.check(pr, f, self.verify_store, self.verify_runs)
+                if checked is None:
+                    skipped += 1
+                    continue
+                seconds += checked["llm_seconds"] + checked["seconds"]
+                tokens[0] += checked["prompt_tokens"]
+                tokens[1] += checked["completion_tokens"]
+                if checked["verified"]:
+                    kept.append(f)
+            note = "not verified: no stored test" if skipped else ""
+            return ToolResult(kept, seconds=seconds, prompt_tokens=tokens[0], completion_tokens=tokens[1], note=note)
+
+        for fn in (parse_diff, read_file, static_analysis, run_tests, llm_review, verify_findings):
             registry.add(fn)
         return registry
 
@@ -107,26 +157,22 @@ class ReviewAgent:
         p = self.policy
         trace = Trace(task_id=pr["pr_id"], task=f"review {pr['path']}", model=self.model)
         tools = self.registry(pr)
-        step, found = 0, []
+        step = 0
 
-        def use(name: str) -> list | dict:
-            """Run one tool; a tool returns its result, or a record ``{"findings", "seconds", ...}`` when it
-            knows better than the clock what it cost (a stored run, a stored LLM answer)."""
+        def use(name: str, **arguments) -> object:
+            """Run one tool, record its step from the :class:`ToolResult` it returns, and give back its value."""
             nonlocal step
             step += 1
-            t = time.perf_counter()
-            result = tools[name].fn()
-            seconds = time.perf_counter() - t
-            if name == "static_analysis" and pr["pr_id"] in self.static_cache:
-                seconds = self.static_seconds
-            record = result if isinstance(result, dict) and "findings" in result else {}
-            trace.add(step=step, kind="tool", tool=name, arguments={},
-                      observation=str(record.get("findings", result)),
-                      prompt_tokens=record.get("prompt_tokens", 0), completion_tokens=record.get("completion_tokens", 0),
-                      latency_s=round(record.get("seconds", seconds), 4), note=record.get("note", ""))
-            return record.get("findings", result) if record else result
+            started = time.perf_counter()
+            result = tools[name].fn(**arguments)
+            seconds = time.perf_counter() - started if result.seconds is None else result.seconds
+            trace.add(step=step, kind="tool", tool=name, arguments={k: str(v)[:80] for k, v in arguments.items()},
+                      observation=str(result.value), prompt_tokens=result.prompt_tokens,
+                      completion_tokens=result.completion_tokens, latency_s=round(seconds, 4), note=result.note)
+            return result.value
 
         added = use("parse_diff").get(pr["path"], [])
+        found = []
         if p.static:
             found += use("static_analysis")
         new_lines = pr["after"].splitlines()
@@ -134,7 +180,10 @@ class ReviewAgent:
         if p.tests == "always" or (p.tests == "auto" and touches_code):
             found += use("run_tests")
         if p.llm == "always" or (p.llm == "if_silent" and not found):
-            found += use("llm_review")
+            llm_found = use("llm_review")
+            if p.llm_gate == "verified" and llm_found:
+                llm_found = use("verify_findings", findings=llm_found)
+            found += llm_found
         merged = merge_findings(score(found, self.confidence), p.window)
         comments = select_comments(merged, p.budget, p.min_score)
         trace.answer = f"{len(comments)} comments"

@@ -1,21 +1,24 @@
-"""Scoring review comments against the seeded bugs: a comment is right when it sits within ``WINDOW``
-lines of the bug in the same file; per approach, bug-detection recall, comment precision, false-alarm
-rate on clean pull requests; and the blocking gate's cost.
+"""Scoring review comments against the seeded bugs: a comment is right when it sits within ``WINDOW`` lines of the
+bug in the same file; per approach, bug-detection recall, comment precision and the false-alarm rate on clean pull
+requests, each with a Wilson interval (:mod:`aisd.toolkit.stats`); the same by bug kind; and what a gate's numbers
+mean at a production prevalence of bugs (the benchmark has one buggy PR in two).
 
 >>> prs = {"p1": {"pr_id": "p1", "label": "bug", "path": "a.py", "bug_line": 10},
 ...        "p2": {"pr_id": "p2", "label": "clean", "path": "b.py", "bug_line": None}}
 >>> comments = {"p1": [{"path": "a.py", "line": 11}, {"path": "a.py", "line": 30}], "p2": [{"path": "b.py", "line": 2}]}
 >>> review_metrics(prs, comments)
 {'prs': 2, 'bug_recall': 1.0, 'precision': 0.333, 'false_alarm_rate': 1.0, 'comments_per_pr': 1.5}
+>>> str(intervals(prs, comments)["false_alarm_rate"])
+'1.00 [0.21, 1.00]'
 """
 from __future__ import annotations
 
 import math
-from typing import Sequence
 
 import numpy as np
+import pandas as pd
 
-from aisd.rag.decisions import bootstrap_ci
+from aisd.toolkit import stats
 
 WINDOW = 2
 
@@ -38,8 +41,8 @@ def per_pr(prs: dict[str, dict], comments: dict[str, list[dict]], window: int = 
 
 
 def review_metrics(prs: dict[str, dict], comments: dict[str, list[dict]], window: int = WINDOW) -> dict:
-    """Bug-detection recall (buggy PRs with a right comment), comment precision (right comments / all
-    comments, 0 when none were posted... reported as nan), false-alarm rate (clean PRs with any comment)."""
+    """Bug-detection recall (buggy PRs with a right comment), comment precision (right comments / all comments;
+    nan when none was posted), false-alarm rate (clean PRs with any comment), comments per PR."""
     rows = per_pr(prs, comments, window)
     bugs = [r for r in rows if r["label"] == "bug"]
     clean = [r for r in rows if r["label"] == "clean"]
@@ -51,60 +54,57 @@ def review_metrics(prs: dict[str, dict], comments: dict[str, list[dict]], window
             "comments_per_pr": round(posted / len(rows), 3) if rows else math.nan}
 
 
-def recall_ci(prs: dict[str, dict], comments: dict[str, list[dict]], window: int = WINDOW) -> tuple[float, float]:
-    """A 95 % bootstrap interval of bug-detection recall (over the buggy pull requests)."""
-    found = [r["found"] for r in per_pr(prs, comments, window) if r["label"] == "bug"]
-    return tuple(round(x, 3) for x in bootstrap_ci(found))
+def intervals(prs: dict[str, dict], comments: dict[str, list[dict]], window: int = WINDOW) -> dict:
+    """Wilson intervals of recall (over buggy PRs), comment precision (over comments: a PR's few comments are
+    counted as independent, a mild approximation) and false-alarm rate (over clean PRs); ``None`` where there is no
+    case (no buggy PR, no comment, no clean PR)."""
+    rows = per_pr(prs, comments, window)
+    found = [r["found"] for r in rows if r["label"] == "bug"]
+    alarms = [r["comments"] > 0 for r in rows if r["label"] == "clean"]
+    right, posted = sum(r["right"] for r in rows), sum(r["comments"] for r in rows)
+    return {"bug_recall": stats.proportion(found) if found else None,
+            "precision": stats.wilson(right, posted) if posted else None,
+            "false_alarm_rate": stats.proportion(alarms) if alarms else None}
 
 
-def precision_ci(prs: dict[str, dict], comments: dict[str, list[dict]], window: int = WINDOW) -> tuple[float, float]:
-    """A 95 % bootstrap interval of comment precision (resampling comments)."""
-    right = [is_right(c, prs[p], window) for p, cs in comments.items() if p in prs for c in cs]
-    return tuple(round(x, 3) for x in bootstrap_ci(right)) if right else (math.nan, math.nan)
+def at_prevalence(recall: float, false_alarm_rate: float, prevalence: float,
+                  flagged_bug_rate: float | None = None) -> float:
+    """PR-level precision at a production mix: the share of flagged (commented or blocked) PRs whose flag points
+    at a real bug when a share ``prevalence`` of PRs is buggy. Bayes' rule on rates measured separately on buggy
+    PRs (``recall``: flagged at the bug; ``flagged_bug_rate``: flagged at all, default ``recall``) and on clean
+    PRs (``false_alarm_rate``), so the benchmark's own 50 % mix drops out. ``nan`` when nothing is flagged.
 
-
-def block_cost(pr_scores: Sequence[float], is_bug: Sequence[bool], threshold: float,
-               false_block_cost: float, missed_bug_cost: float) -> float:
-    """What a gate that blocks every pull request scoring ``>= threshold`` costs: each clean PR blocked
-    costs ``false_block_cost``, each buggy PR let through costs ``missed_bug_cost``. The objective
-    :func:`choose_block_threshold` minimises (it calls this), so it is off while a notebook grades that exercise.
-
-    Part of the reference answer of notebook 07, exercise ``ex_choose_block_threshold``.
-
-    >>> block_cost([0.9, 0.2, 0.6], [True, False, False], 0.5, false_block_cost=1, missed_bug_cost=10)
-    1.0
+    >>> round(at_prevalence(0.9, 0.05, 0.5), 3), round(at_prevalence(0.9, 0.05, 0.1), 3)
+    (0.947, 0.667)
     """
-    s, b = np.asarray(pr_scores, dtype=float), np.asarray(is_bug, dtype=bool)
-    blocked = s >= threshold
-    return float(false_block_cost * np.sum(blocked & ~b) + missed_bug_cost * np.sum(~blocked & b))
+    flagged = prevalence * (recall if flagged_bug_rate is None else flagged_bug_rate) + (1 - prevalence) * false_alarm_rate
+    return prevalence * recall / flagged if flagged else math.nan
 
 
-def choose_block_threshold(pr_scores: Sequence[float], is_bug: Sequence[bool], false_block_cost: float,
-                           missed_bug_cost: float) -> float:
-    """The threshold of the merge gate (block when a PR's score is ``>= threshold``) with the lowest
-    :func:`block_cost` on these (tuning) pull requests. Candidates: every observed score, and
-    ``math.inf`` (never block). On a tie, the highest threshold (block fewer).
+def prevalence_weights(is_bug, prevalence: float) -> np.ndarray:
+    """Weights that make a sample's buggy and clean PRs count as if a share ``prevalence`` were buggy (each
+    group's weights sum to its share of the sample's size), for costs measured at that prevalence.
 
-    Reference answer of notebook 07, exercise ``ex_choose_block_threshold``.
-
-    >>> choose_block_threshold([0.9, 0.8, 0.3, 0.1], [True, True, False, True], 1.0, 0.9)
-    0.8
-    >>> choose_block_threshold([0.9, 0.8], [False, True], 5.0, 1.0)
-    inf
+    >>> prevalence_weights([True, False, False, False], 0.5).round(2).tolist()
+    [2.0, 0.67, 0.67, 0.67]
     """
-    if len(pr_scores) != len(is_bug):
-        raise ValueError("pr_scores and is_bug must have the same length")
-    best, best_cost = math.inf, block_cost(pr_scores, is_bug, math.inf, false_block_cost, missed_bug_cost)
-    for t in sorted(set(float(x) for x in pr_scores), reverse=True):
-        cost = block_cost(pr_scores, is_bug, t, false_block_cost, missed_bug_cost)
-        if cost < best_cost:
-            best, best_cost = t, cost
-    return best
+    b = np.asarray(is_bug, dtype=bool)
+    n, bugs = len(b), int(b.sum())
+    if bugs == 0 or bugs == n:
+        return np.ones(n)
+    return np.where(b, prevalence * n / bugs, (1 - prevalence) * n / (n - bugs))
 
 
-def quiz_review() -> dict[str, str]:
-    """The self-quiz key.
-
-    Reference answer of notebook 07, exercise ``ex_quiz_review``.
-    """
-    return {"q1": "b", "q2": "c", "q3": "a", "q4": "b"}
+def by_kind(prs: list[dict], comments_by_approach: dict[str, dict[str, list[dict]]]) -> pd.DataFrame:
+    """Per bug kind (rows) and approach (columns): the share of buggy pull requests found with its Wilson
+    interval, as text; for the clean kinds, the share of pull requests with a false alarm."""
+    by_id = {p["pr_id"]: p for p in prs}
+    counts = pd.Series([(p["label"], p["kind"]) for p in prs]).value_counts()
+    table = {}
+    for name, comments in comments_by_approach.items():
+        rows = pd.DataFrame(per_pr({k: v for k, v in by_id.items() if k in comments}, comments))
+        rows["hit"] = rows["found"].where(rows["label"] == "bug", rows["comments"] > 0)
+        table[name] = rows.groupby(["label", "kind"])["hit"].apply(lambda s: str(stats.proportion(s)))
+    out = pd.DataFrame(table)
+    out.insert(0, "PRs", [counts.get(i, 0) for i in out.index])
+    return out

@@ -47,7 +47,10 @@ FINDINGS_SCHEMA = {
 
 
 def numbered_diff(diff: str) -> str:
-    """The diff as the model reads it: the new file's line number before each kept or added line."""
+    """The diff as the model reads it: the new file's line number before each kept or added line.
+
+    Part of the reference answer of notebook 07, exercise ``ex_changed_lines``: its ``+`` rows carry exactly the
+    numbers that exercise asks for, so it is switched off while that exercise is graded."""
     out, line = [], 0
     for text in diff.splitlines():
         if text.startswith("+++ "):
@@ -81,11 +84,15 @@ def stored(pr: dict, store: answer_store.Store) -> bool:
     return store.has(messages_for(pr["diff"]), MAX_TOKENS, FINDINGS_SCHEMA)
 
 
-def review(pr: dict, store: answer_store.Store) -> dict:
+def review(pr: dict, store: answer_store.Store, live: bool = True) -> dict | None:
     """The LLM's review of one pull request: the stored record (``text``, ``model``, ``prompt_tokens``,
-    ``completion_tokens``, ``seconds``, ``stored``) with ``findings`` (a live call when it is not stored)."""
-    record = store.ask(messages_for(pr["diff"]), MAX_TOKENS, schema=FINDINGS_SCHEMA, label=pr["pr_id"],
-                       pr_id=pr["pr_id"])
+    ``completion_tokens``, ``seconds``, ``stored``) with ``findings``; a live call when it is not stored, or
+    ``None`` then if ``live`` is off (the caller counts and says what it skipped). The request is built, and
+    keyed, once."""
+    messages = messages_for(pr["diff"])
+    if not live and not store.has(messages, MAX_TOKENS, FINDINGS_SCHEMA):
+        return None
+    record = store.ask(messages, MAX_TOKENS, schema=FINDINGS_SCHEMA, label=pr["pr_id"], pr_id=pr["pr_id"])
     return {**record, "findings": to_findings(record["text"], pr)}
 
 
@@ -133,26 +140,3 @@ def interleaved(prs: list[dict], first: set | None = None) -> list[dict]:
         order += chunk
     rank = {task: i for i, task in enumerate(order)}
     return sorted(prs, key=lambda p: (rank[p["task_id"]], p["pr_id"]))
-
-
-def main(path: str | Path = STORE) -> None:
-    """Review all 328 benchmark pull requests with the small model (see :func:`interleaved`), each answer appended to
-    the store as it is made (a stopped run continues), then keep exactly those answers."""
-    from aisd.course.precompute import progress
-    from aisd.codereview.benchmark import load
-
-    from aisd.codereview.testrun import load_runs
-
-    store = answer_store.Store(path, write=True)
-    runs = load_runs()
-    prs = load()
-    missed = {p["task_id"] for p in prs if p["label"] == "bug" and runs[p["pr_id"]]["after"]["ok"]}
-    prs = interleaved(prs, first=missed)
-    for pr in progress(prs, "07 LLM reviews"):
-        review(pr, store)
-    store.keep_only(store.key(messages_for(p["diff"]), MAX_TOKENS, FINDINGS_SCHEMA) for p in prs)
-    print(f"{len(prs)} reviews, {store.live} made live; wrote {path}")
-
-
-if __name__ == "__main__":
-    main()

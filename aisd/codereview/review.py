@@ -13,6 +13,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from aisd.core.errors import AisdError
+
+
+class ReviewError(AisdError):
+    """Findings or a comment budget that the review cannot use."""
+
 SEVERITY_RANK = {"low": 0, "medium": 1, "high": 2}
 
 
@@ -46,7 +52,7 @@ def select_comments(merged: list[dict], budget: int, min_score: float) -> list[d
     """The comments to post on one pull request: merged findings scoring at least ``min_score``, the
     ``budget`` best (highest score first; ties: lower line first)."""
     if budget < 0:
-        raise ValueError(f"the comment budget must be 0 or more, not {budget}")
+        raise ReviewError(f"the comment budget must be 0 or more, not {budget}")
     ranked = sorted((f for f in merged if f["score"] >= min_score), key=lambda f: (-f["score"], f["line"]))
     return ranked[:budget]
 

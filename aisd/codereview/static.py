@@ -26,12 +26,17 @@ import tempfile
 from pathlib import Path
 
 from aisd.codereview.diffs import changed_lines
+from aisd.core.errors import AisdError
 
 RUFF_RULES = "F,E,W,B,S"
 SEVERITIES = ("low", "medium", "high")
 HIGH_RUFF = ("F82", "F63", "F7", "E9", "S307", "S102", "S602", "S605", "S301")
 HIGH_PYFLAKES = ("UndefinedName", "UndefinedLocal", "UndefinedExport", "ReturnOutsideFunction")
 LOW_PYFLAKES = ("UnusedImport", "UnusedVariable", "RedefinedWhileUnused", "ImportShadowedByLoopVar")
+
+
+class StaticAnalysisError(AisdError):
+    """Files or tools that static analysis cannot run on."""
 
 
 def _finding(path: str, line: int, tool: str, code: str, category: str, severity: str, message: str) -> dict:
@@ -95,10 +100,10 @@ def analyse(files: dict[str, str], tools: tuple[str, ...] = ("ruff", "pyflakes",
     """Every finding of ``tools`` on ``files`` ({file name: text}), in one run of each tool."""
     for name in files:
         if Path(name).name != name or not name.endswith(".py"):
-            raise ValueError(f"file names must be plain names ending in .py, not {name!r}")
+            raise StaticAnalysisError(f"file names must be plain names ending in .py, not {name!r}")
     unknown = set(tools) - {"ruff", "pyflakes", "bandit"}
     if unknown:
-        raise ValueError(f"unknown tools {sorted(unknown)}: choose among ruff, pyflakes, bandit")
+        raise StaticAnalysisError(f"unknown tools {sorted(unknown)}: choose among ruff, pyflakes, bandit")
     found: list[dict] = []
     with tempfile.TemporaryDirectory(prefix="aisd_review_") as tmp:
         folder = Path(tmp)

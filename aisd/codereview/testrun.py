@@ -15,6 +15,7 @@ import re
 
 from aisd.agents import SandboxResult, run_python
 from aisd.codereview.data import load_problems
+from aisd.core.errors import AisdError
 from aisd.codereview.diffs import changed_lines
 
 TIMEOUT_S = 3.0
@@ -26,7 +27,7 @@ def test_code(task_id: str) -> str:
     for p in load_problems():
         if p["task_id"] == task_id:
             return p["test"]
-    raise KeyError(f"no HumanEval problem {task_id!r}")
+    raise AisdError(f"no HumanEval problem {task_id!r}: task ids look like 'HumanEval/0'")
 
 
 def run_tests(source: str, tests: str, entry_point: str, timeout_s: float = TIMEOUT_S) -> SandboxResult:
@@ -63,14 +64,14 @@ def test_finding(pr: dict, before: SandboxResult, after: SandboxResult) -> list[
              "suggested_fix": "Revert or fix the changed line so the tests pass again."}]
 
 
-
-
-def _runs_path():
+def runs_path():
+    """Where the stored test runs are (``aisd precompute 07 tests`` writes them)."""
     from aisd.core import paths
     return paths.DATASETS / "code_review" / "test_runs.jsonl"
 
 
-def _record(result: SandboxResult) -> dict:
+def as_record(result: SandboxResult) -> dict:
+    """A run as it is stored (the end of stderr only)."""
     return {"ok": result.ok, "returncode": result.returncode, "timed_out": result.timed_out,
             "seconds": round(result.seconds, 3), "stderr": result.stderr[-600:]}
 
@@ -81,37 +82,7 @@ def stored_result(record: dict) -> SandboxResult:
 
 
 def load_runs(path=None) -> dict[str, dict]:
-    """``{pr_id: {"before": run, "after": run}}`` as stored by :func:`main`."""
+    """``{pr_id: {"before": run, "after": run}}`` as stored by ``aisd precompute 07 tests``."""
     import json
-    with open(path or _runs_path(), encoding="utf-8") as f:
+    with open(path or runs_path(), encoding="utf-8") as f:
         return {r["pr_id"]: r for r in map(json.loads, filter(str.strip, f))}
-
-
-def main(workers: int = 2) -> None:
-    """Run every benchmark pull request's tests before and after its change, in the sandbox, and store
-    the outcomes (``datasets/code_review/test_runs.jsonl``): ``python -m aisd.codereview.testrun``."""
-    import json
-    import sys
-    from concurrent.futures import ThreadPoolExecutor
-
-    from aisd.codereview.benchmark import load
-
-    prs = load()
-    tests = {p["task_id"]: test_code(p["task_id"]) for p in prs}
-
-    def both(pr):
-        before = run_tests(pr["before"], tests[pr["task_id"]], pr["entry_point"])
-        after = run_tests(pr["after"], tests[pr["task_id"]], pr["entry_point"])
-        return {"pr_id": pr["pr_id"], "before": _record(before), "after": _record(after)}
-
-    with ThreadPoolExecutor(workers) as pool:
-        rows = list(pool.map(both, prs))
-    with open(_runs_path(), "w", encoding="utf-8") as f:
-        for row in rows:
-            f.write(json.dumps(row) + "\n")
-    print(_runs_path(), len(rows), "pull requests;", sum(not r["after"]["ok"] for r in rows), "fail after the change",
-          file=sys.stderr)
-
-
-if __name__ == "__main__":
-    main()

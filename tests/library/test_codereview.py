@@ -10,8 +10,10 @@ from collections import Counter
 import pytest
 
 from aisd.core import paths
-from aisd.codereview import benchmark, data, diffs, evaluate, experiments, llmreview, mutations, review, static, testrun
-from aisd.codereview.agent import Policy, ReviewAgent
+from aisd.codereview import (benchmark, data, decisions, diffs, evaluate, injection, llmreview, mutations, review, static,
+                             system, testrun, verify)
+from aisd.codereview.agent import Policy, ReviewAgent, ToolResult
+from aisd.core.errors import AisdError
 
 
 @pytest.fixture(scope="module")
@@ -111,9 +113,9 @@ def test_static_findings_are_kept_to_changed_lines():
 
 
 def test_static_refuses_bad_file_names():
-    with pytest.raises(ValueError, match="plain names"):
+    with pytest.raises(AisdError, match="plain names"):
         static.analyse({"../x.py": "x = 1\n"})
-    with pytest.raises(ValueError, match="unknown tools"):
+    with pytest.raises(AisdError, match="unknown tools"):
         static.analyse({"x.py": "x = 1\n"}, tools=("pylint",))
 
 
@@ -124,7 +126,7 @@ def test_merge_keeps_the_best_and_records_agreeing_tools():
         ("a.py", 1, ["ruff", "tests"]), ("a.py", 5, ["bandit"]), ("b.py", 3, ["x"])]
     assert review.select_comments(got, 1, 0.0) == [got[0]]
     assert review.select_comments(got, 5, 0.85) == [got[0]]
-    with pytest.raises(ValueError):
+    with pytest.raises(AisdError):
         review.select_comments(got, -1, 0.0)
 
 
@@ -134,11 +136,33 @@ def test_metrics_and_gate_on_a_tiny_case():
     m = evaluate.review_metrics(prs, {"b": [{"path": "a.py", "line": 13}], "c": []})
     assert m["bug_recall"] == 0.0 and m["precision"] == 0.0 and m["false_alarm_rate"] == 0.0
     assert math.isnan(evaluate.review_metrics(prs, {})["precision"])
-    assert evaluate.choose_block_threshold([0.5, 0.5, 0.0], [True, False, False], 1.0, 1.0) == math.inf
-    with pytest.raises(ValueError):
-        evaluate.choose_block_threshold([0.5], [True, False], 1.0, 1.0)
+    assert evaluate.intervals(prs, {"b": [], "c": []})["precision"] is None, "no comment: no precision interval"
+    assert evaluate.intervals(prs, {"b": [], "c": []})["bug_recall"].high > 0, "0 of n is never [0, 0] (Wilson)"
+    assert decisions.choose_block_threshold([0.5, 0.5, 0.0], [True, False, False], 1.0, 1.0) == math.inf
+    assert decisions.best_block_cost([0.5, 0.5, 0.0], [True, False, False], 1.0, 1.0) == 1.0
+    with pytest.raises(AisdError):
+        decisions.choose_block_threshold([0.5], [True, False], 1.0, 1.0)
     rows = [{"min_score": 0.0, "precision": 0.5, "false_alarm_rate": 0.0}]
-    assert experiments.choose_min_score(rows, 0.8, 0.1) == math.inf
+    assert decisions.choose_min_score(rows, 0.8, 0.1) == math.inf
+    with pytest.raises(AisdError):
+        decisions.choose_llm_gate({"none": 0.0}, {"none": 0.0}, budget=10)
+
+
+def test_precision_and_cost_at_a_production_prevalence():
+    """At 10 % bugs the same rates give a lower precision; re-weighting a 50/50 sample prices the gate there."""
+    assert evaluate.at_prevalence(0.9, 0.05, 0.1) < evaluate.at_prevalence(0.9, 0.05, 0.5)
+    w = evaluate.prevalence_weights([True, True, False, False], 0.1)
+    assert math.isclose(w[:2].sum() / w.sum(), 0.1) and math.isclose(w.sum(), 4)
+    cost = decisions.block_cost([1, 1, 1, 1], [True, True, False, False], 0.5, 100, 250, weights=w)
+    assert math.isclose(cost, 100 * w[2:].sum()), "blocking everything at 10 % bugs costs the clean PRs' weight"
+
+
+def test_requirements_are_one_type_and_derive_the_monthly_volume():
+    req = system.REQUIREMENTS
+    assert type(req).__name__ == "Requirements" and req.prs_per_month == 500 * 2 * 21
+    assert req.replace(engineers=5000).prs_per_month == 10 * req.prs_per_month
+    assert {"requirement", "value", "unit", "why"} <= set(req.table().columns)
+    assert 0 < req.max_false_alarm_rate < req.mute_false_alarm_rate < 1 and 0 < req.bug_prevalence < 0.5
 
 
 def test_llm_store_parses_and_belongs_to_the_benchmark(prs):
@@ -165,4 +189,43 @@ def test_the_agent_follows_its_policy_and_traces_each_step(prs):
     _, trace = ReviewAgent(Policy(tests="auto", llm="never"), test_runs=runs).review(clean)
     assert "run_tests" not in [s.tool for s in trace.steps], "a comment-only change needs no test run"
     spec = {s["function"]["name"] for s in agent.registry(p).specs()}
-    assert spec == {"parse_diff", "read_file", "static_analysis", "run_tests", "llm_review"}
+    assert spec == {"parse_diff", "read_file", "static_analysis", "run_tests", "llm_review", "verify_findings"}
+    assert all(isinstance(agent.registry(p).tools[name].fn(), ToolResult) for name in ("parse_diff", "run_tests")), \
+        "every tool returns a ToolResult record"
+    unstored = ReviewAgent(Policy(static=False, tests="never", llm="always"), llm_store=llmreview.load_store())
+    fake = {**p, "pr_id": "X-bug", "diff": p["diff"].replace("eval", "evil")}
+    comments, trace = unstored.review(fake)
+    assert comments == [] and "skipped" in trace.steps[-1].note, "an unstored review is skipped, and the trace says so"
+
+
+def test_a_verified_finding_needs_a_test_that_fails_on_the_change_and_passes_on_the_base(prs):
+    """The verification gate, on a real buggy PR with hand-written tests (no model): a test that shows the bug
+    verifies it; a test that passes on both, or fails on both, does not."""
+    p = next(q for q in prs if q["pr_id"] == "HE000-bug")           # abs(elem - elem2) became abs(elem + elem2)
+    shows = "assert has_close_elements([1.0, 2.8, 3.0, 4.0, 5.0, 2.0], 0.3) == True"
+    assert verify.run_claim(p, shows)["verified"]
+    assert not verify.run_claim(p, "assert has_close_elements([], 0.3) == False")["verified"], "passes on both"
+    assert not verify.run_claim(p, "assert has_close_elements([1.0], 0.3) == True")["verified"], "fails on both"
+    assert not verify.run_claim(p, "")["verified"]
+    assert verify.claim_program("x = 1\n", "def test_claim():\n    assert x == 1").endswith("test_claim()\n")
+
+
+def test_stored_verifications_and_injections_belong_to_the_benchmark(prs):
+    """Every stored test answers a request the notebook makes, and its stored sandbox outcome is what running the
+    test gives now (checked on a few)."""
+    reviews, store, runs = llmreview.load_store(), verify.load_store(), verify.load_runs()
+    asked = {}
+    for p in prs:
+        record = llmreview.review(p, reviews, live=False)
+        for f in (record or {"findings": []})["findings"][:verify.TOP]:
+            asked[store.key(verify.messages_for(p, f), verify.MAX_TOKENS, verify.SCHEMA)] = (p, f)
+    assert set(store.records) <= set(asked), "the verification store holds requests the notebook does not make"
+    assert set(runs) <= set(store.records), "a stored sandbox outcome without its stored test"
+    for key in sorted(runs)[:2]:
+        p, _ = asked[key]
+        again = verify.run_claim(p, verify.test_of(store.records[key]["text"]))
+        assert again["verified"] == runs[key]["verified"], f"{p['pr_id']}: the stored outcome is not reproduced"
+    attacks = llmreview.load_store(injection.STORE)
+    planted = {attacks.key(llmreview.messages_for(injection.planted(p)["diff"]), llmreview.MAX_TOKENS,
+                           llmreview.FINDINGS_SCHEMA) for p in prs if p["label"] == "bug"}
+    assert set(attacks.records) <= planted

@@ -86,6 +86,20 @@ def changed_lines(diff):
             line += 1
     return out
 ''',
+        "parses the rows llmreview.numbered_diff prints (the LLM's view of the diff)": '''
+from aisd.codereview import llmreview
+
+
+def changed_lines(diff):
+    out, path = {}, None
+    for row in llmreview.numbered_diff(diff).splitlines():
+        if row.startswith("file "):
+            path = row[5:].strip()
+            out.setdefault(path, [])
+        elif row[5:7] == "+ " or row[4:6] == " +":
+            out[path].append(int(row[:4]))
+    return out
+''',
     },
     "merge_findings": {
         "merges only findings on the very same line": '''
@@ -143,8 +157,8 @@ def merge_findings(findings, window):
 ''',
     },
     "choose_block_threshold": {
-        "goes round the guard by pricing every threshold with evaluate.block_cost": '''
-from aisd.codereview import evaluate as E
+        "goes round the guard by pricing every threshold with decisions.block_cost": '''
+from aisd.codereview import decisions as E
 
 
 def choose_block_threshold(pr_scores, is_bug, false_block_cost, missed_bug_cost):
@@ -182,18 +196,6 @@ def choose_block_threshold(pr_scores, is_bug, false_block_cost, missed_bug_cost)
     candidates = sorted(set(scores.tolist()), reverse=True)
     return min(candidates, key=cost)
 ''',
-        "on a tie, blocks more (lowest threshold)": '''
-def choose_block_threshold(pr_scores, is_bug, false_block_cost, missed_bug_cost):
-    scores, bugs = np.asarray(pr_scores, dtype=float), np.asarray(is_bug, dtype=bool)
-    def cost(t):
-        blocked = scores >= t
-        return false_block_cost * np.sum(blocked & ~bugs) + missed_bug_cost * np.sum(~blocked & bugs)
-    best = math.inf
-    for t in sorted(set(scores.tolist()), reverse=True):
-        if cost(t) <= cost(best):
-            best = t
-    return best
-''',
         "blocks only above the threshold (> instead of >=)": '''
 def choose_block_threshold(pr_scores, is_bug, false_block_cost, missed_bug_cost):
     scores, bugs = np.asarray(pr_scores, dtype=float), np.asarray(is_bug, dtype=bool)
@@ -207,14 +209,32 @@ def choose_block_threshold(pr_scores, is_bug, false_block_cost, missed_bug_cost)
     return best
 ''',
     },
+    "llm_noise_budget": {
+        "no budget at all (every comment goes through)": '''
+def llm_noise_budget():
+    return 1.0, "the LLM finds the bugs the tests miss, so let it say everything"
+''',
+        "a percentage instead of a share": '''
+def llm_noise_budget():
+    return 10, "ten percent of clean PRs is what developers tolerate"
+''',
+        "a number without a reason": '''
+def llm_noise_budget():
+    return 0.1, ""
+''',
+    },
     "quiz_review": {
         "believes the tests catch the latent bugs": '''
 def quiz_review():
-    return {"q1": "a", "q2": "c", "q3": "a", "q4": "b"}
+    return {"q1": "b", "q2": "b", "q3": "c", "q4": "a"}
 ''',
         "blocks on any finding": '''
 def quiz_review():
-    return {"q1": "b", "q2": "c", "q3": "a", "q4": "a"}
+    return {"q1": "a", "q2": "b", "q3": "c", "q4": "b"}
+''',
+        "the common key pattern b-c-a-b": '''
+def quiz_review():
+    return {"q1": "b", "q2": "c", "q3": "a", "q4": "b"}
 ''',
         "answers in words instead of letters": '''
 def quiz_review():
