@@ -25,6 +25,29 @@ def wrong_answers(assignment: str) -> dict[str, dict[str, str]]:
     return module.WRONG_ANSWERS
 
 
+def right_answers(assignment: str) -> dict[str, dict[str, str]]:
+    """The answers written another valid way (``tests/right_answers/NN_name.py``, ``RIGHT_ANSWERS``), as
+    ``{exercise: {description: code}}``. The file may group them in sets (``{set description: {grade_id: code}}``
+    or a list of ``{grade_id: code}``): each answer of a set is tried on its own, in its exercise's place."""
+    path = Path(__file__).parent / "right_answers" / f"{assignment}.py"
+    if not path.exists():
+        return {}
+    spec = importlib.util.spec_from_file_location(f"right_{assignment}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    raw = module.RIGHT_ANSWERS
+    sets = list(enumerate(raw, 1)) if isinstance(raw, list) else list(raw.items())
+    out: dict[str, dict[str, str]] = {}
+    for name, group in sets:
+        if all(str(k).startswith("ex_") for k in group):           # a set: {grade_id: code}
+            for gid, code in group.items():
+                out.setdefault(gid.removeprefix("ex_"), {})[f"set {name}"] = code
+        else:                                                       # {description: code} of one exercise
+            for description, code in group.items():
+                out.setdefault(str(name).removeprefix("ex_"), {})[description] = code
+    return out
+
+
 def defined_function(source: str, name: str) -> ast.FunctionDef | None:
     """The top-level ``def name(...)`` of an answer cell's source, if it has one."""
     try:

@@ -133,7 +133,7 @@ def run(approach: str, task: Task, tools: ResearchTools, client, model: str) -> 
 
 def main(argv: list[str] | None = None) -> Path:
     """Run the approaches on the tasks and (re)write their records in ``--out``."""
-    from aisd.course.precompute import progress
+    from aisd.toolkit.progress import progress
     from aisd.runtime import llm
     from aisd.runtime.models import STORED_TIER
 

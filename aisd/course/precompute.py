@@ -1,7 +1,8 @@
 """``aisd precompute NN [STEP]``: regenerate a notebook's committed artefacts (stored LLM answers, model runs).
 
 Each step is a module's regeneration function; every one is resumable (its records are written as they are
-made, and a run that was stopped continues where it stopped) and prints progress with an ETA. The steps and
+made, and a run that was stopped continues where it stopped) and prints progress with an ETA
+(:func:`aisd.toolkit.progress.progress`). The steps and
 what they make are listed by ``aisd precompute --list``; ``datasets/README.md`` says how long each took.
 
 The LLM steps use the ``small`` tier (:data:`aisd.runtime.models.STORED_TIER`): run ``aisd llm fetch small``
@@ -10,17 +11,13 @@ background (``nohup aisd precompute 07 > precompute-07.log &``) and commit the f
 
 >>> [s.step for s in STEPS["07"]]
 ['tests', 'llm']
->>> list(progress(range(3), "demo", out=lambda *a, **k: None))
-[0, 1, 2]
 """
 from __future__ import annotations
 
 import dataclasses
 import importlib
 import inspect
-import sys
 import time
-from collections.abc import Iterable
 
 from aisd.core.errors import AisdError
 
@@ -50,17 +47,6 @@ for _step in [
          llm=True),
 ]:
     STEPS.setdefault(_step.notebook, []).append(_step)
-
-
-def progress(items: Iterable, label: str, out=print):
-    """Yield ``items``, printing after each one how many are done, the time taken and an estimate of the rest."""
-    items = list(items)
-    started = time.monotonic()
-    for i, item in enumerate(items, 1):
-        yield item
-        elapsed = time.monotonic() - started
-        eta = elapsed / i * (len(items) - i)
-        out(f"[{label}] {i}/{len(items)}  {elapsed:6.0f} s elapsed, ~{eta:5.0f} s to go", file=sys.stderr, flush=True)
 
 
 def steps(notebook: str, step: str | None = None) -> list[Step]:

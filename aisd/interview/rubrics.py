@@ -1,5 +1,5 @@
 """A rubric per phase of the mock interview, with tiers and a weak and a strong example answer, shown
-after the candidate has answered (self-grading), and the notebook's self-quiz key.
+after the candidate has answered (self-grading). (The self-quiz key lives only in the notebook's hidden test.)
 
 >>> [r.phase for r in RUBRICS]
 ['clarify', 'high_level', 'deep_dive', 'wrap_up']
@@ -67,14 +67,3 @@ def markdown(phase: str) -> str:
     r = next(r for r in RUBRICS if r.phase == phase)
     lines = ["| tier | what it looks like |", "|---|---|"] + [f"| {t} | {d} |" for t, d in r.tiers]
     return "\n".join(lines) + f"\n\n**Weak:** {r.weak}\n\n**Strong:** {r.strong}"
-
-
-def quiz_interview() -> dict:
-    """The right letters of notebook 12's self-quiz.
-
-    Reference answer of notebook 12, exercise ``ex_quiz_interview``.
-
-    >>> quiz_interview()["q1"]
-    'b'
-    """
-    return {"q1": "b", "q2": "c", "q3": "a", "q4": "d"}

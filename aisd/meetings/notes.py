@@ -225,7 +225,7 @@ def map_reduce_long(store: answer_store.Store) -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     """Store the small model's notes and items for every meeting (each answer appended as it is made)."""
-    from aisd.course.precompute import progress
+    from aisd.toolkit.progress import progress
 
     store = answer_store.Store(STORE, write=True)
     t = time.perf_counter()

@@ -129,7 +129,7 @@ def store_answers() -> None:
     """Store the answers to every band post (:func:`band_posts`): the small model's, and the tiny model's in both
     wordings of :data:`PROMPTS` (the router's confidence check), held-out posts first. Each answer is appended as it
     is made (a stopped run continues); at the end the file keeps exactly these answers."""
-    from aisd.course.precompute import progress
+    from aisd.toolkit.progress import progress
 
     heldout, tuning = band_posts("heldout"), band_posts("tuning")
     plan = [("small", heldout, (SYSTEM_PROMPT,)), ("tiny", heldout, PROMPTS), ("tiny", tuning, PROMPTS),

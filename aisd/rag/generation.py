@@ -340,18 +340,3 @@ def answer(question: str, retriever, client, model: str, threshold: float, k: in
     text = reply.choices[0].message.content or ""
     verdict = check_grounded(text, {i: text_of[i] for i in res.ids}, embed=embed)
     return Answer(question, text, res.ids, False, verdict, top, timings)
-
-
-# ----------------------------------------------------------------------------------------------
-# Notebook 02's self-quiz
-# ----------------------------------------------------------------------------------------------
-
-def quiz_rag() -> dict[int, str]:
-    """The right letters of notebook 02's self-quiz (as :mod:`aisd.toolkit.quizzes` does for 00 and 01).
-
-    Reference answer of notebook 02, exercise ``ex_quiz_rag``.
-
-    >>> sorted(quiz_rag())
-    ['q1', 'q2', 'q3', 'q4']
-    """
-    return {"q1": "b", "q2": "c", "q3": "b", "q4": "a"}

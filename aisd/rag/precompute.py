@@ -39,7 +39,7 @@ def main(path: str | Path = STORE, tiers: tuple[str, ...] = ("small", "tiny")) -
     """Bring notebook 02's store up to date for each tier: generate the missing answers (each appended as it is
     made, so a stopped run continues), then drop the answers no longer asked for."""
     from aisd.rag import generation as rag
-    from aisd.course.precompute import progress
+    from aisd.toolkit.progress import progress
 
     requests = notebook_02_requests()
     wanted = []

@@ -5,14 +5,24 @@ Every exercise of the course has a *reference answer* in this package: a functio
 exercise). The hidden tests compare a learner's answer with it. That makes a shortcut tempting:
 ``def peak_qps(*a): return reference.peak_qps(*a)`` would agree with the reference on every input.
 
-:func:`guarded` closes it. A test cell calls the learner's function through it; while that call runs,
-every reference answer of the package refuses to run, and says why. Expected values are computed
-from the references *outside* the guarded call.
+:func:`guarded` closes it, twice. First it reads the answer's cell (its syntax tree) for the escape routes: a
+reference answer named anywhere in the cell (inside the function or computed at cell level), function copies
+(``__code__``, ``types.FunctionType``), imports by name, reading the package's source:
 
 >>> from aisd.toolkit import exercises, metrics
 >>> def my_recall(retrieved, relevant, k):          # a learner delegating to the reference
 ...     return metrics.recall_at_k(retrieved, relevant, k)
 >>> exercises.guarded(my_recall)(["a"], {"a"}, 1)
+Traceback (most recent call last):
+...
+aisd.toolkit.exercises.StaticCheckError: your answer cell uses aisd.toolkit.metrics.recall_at_k (line 2), the reference answer of notebook 02, exercise ex_recall_at_k: write the exercise yourself (you may use numpy, the standard library and what the exercise names)
+
+Then, while the answer runs, every reference answer of the package refuses to run, and says why (a route the
+syntax tree cannot see, such as a name built from strings, still fails). Expected values are computed from the
+references *outside* the guarded call.
+
+>>> name = "recall" + "_at_k"
+>>> exercises.guarded(lambda r, rel, k: getattr(metrics, name)(r, rel, k))(["a"], {"a"}, 1)
 Traceback (most recent call last):
 ...
 aisd.toolkit.exercises.DelegationError: your answer calls aisd.toolkit.metrics.recall_at_k, the course's reference answer of notebook 02, exercise ex_recall_at_k: write it yourself (you may use numpy, the standard library and what the exercise names)
@@ -23,7 +33,8 @@ A helper that does an exercise's work for another public function is marked as *
 so the other function is no way round either:
 
 >>> from aisd.meetings import redact
->>> exercises.guarded(lambda text: redact.find(text))("call 415 555 0199")
+>>> with exercises.no_delegation():                  # what guarded() does around the answer
+...     redact.find("call 415 555 0199")
 Traceback (most recent call last):
 ...
 aisd.toolkit.exercises.DelegationError: your answer calls aisd.meetings.redact._contact_spans, part of the course's reference answer of notebook 10, exercise ex_redact_contacts: write it yourself (you may use numpy, the standard library and what the exercise names)
@@ -51,6 +62,10 @@ SKIP_PACKAGES = ("aisd.course", "aisd.course.cli")
 
 class DelegationError(RuntimeError):
     """An answer called the course's reference implementation instead of doing the exercise."""
+
+
+class StaticCheckError(DelegationError):
+    """An answer cell's code takes an escape route (found by reading the cell, before any test runs)."""
 
 
 @dataclass(frozen=True)
@@ -192,15 +207,144 @@ def guarded(answer: Callable, allow: tuple[str, ...] = (), forbid: tuple[str, ..
     >>> guarded(lambda ref, hyp: jiwer.wer(ref, hyp), forbid=("jiwer.wer",))("a b", "a c")
     Traceback (most recent call last):
     ...
-    aisd.toolkit.exercises.DelegationError: your answer calls jiwer.wer, the library the hidden tests use to check this exercise: the exercise is to write it yourself
+    aisd.toolkit.exercises.StaticCheckError: your answer cell uses jiwer.wer (line 1), the library the hidden tests check this exercise with: write the exercise yourself (you may use numpy, the standard library and what the exercise names)
     >>> jiwer.wer("a b", "a c")
     0.5
     """
     if not callable(answer):
         raise TypeError(f"expected the function your answer cell defines, got {type(answer).__name__}")
+    routes = static_problems(answer, allow, forbid)
+    if routes:
+        raise StaticCheckError("your answer cell " + "; ".join(routes) + ": write the exercise yourself "
+                               "(you may use numpy, the standard library and what the exercise names)")
 
     @functools.wraps(answer)
     def call(*args, **kwargs):
         with no_delegation(allow, forbid):
             return answer(*args, **kwargs)
     return call
+
+
+# Names an answer cell never needs and that reach around the grading: copying or rewriting functions, importing
+# by name, reading the package's source, evaluating strings.
+ESCAPE_NAMES = {
+    "__code__": "copies or rewrites a function's code (__code__)",
+    "__globals__": "reaches into a function's globals (__globals__)",
+    "__closure__": "reaches into a function's closure (__closure__)",
+    "__wrapped__": "unwraps a function (__wrapped__)",
+    "__file__": "reads where a module's source is (__file__)",
+    "FunctionType": "builds a function from another's code (types.FunctionType)",
+    "CodeType": "builds code objects (types.CodeType)",
+    "importlib": "imports by name (importlib)",
+    "__import__": "imports by name (__import__)",
+    "inspect": "inspects the course's code (inspect)",
+    "getsource": "reads source code (getsource)",
+    "linecache": "reads source code (linecache)",
+    "eval": "evaluates a string as code (eval)",
+    "exec": "runs a string as code (exec)",
+    "compile": "compiles a string as code (compile)",
+    "sys.modules": "looks modules up by name (sys.modules)",
+    "globals": "reads the notebook's globals by name (globals())",
+    "gc": "walks the interpreter's objects (gc)",
+}
+
+
+def _cell_tree(answer: Callable):
+    """The syntax tree of the cell (or file) that defines ``answer``, or None when its source is not known
+    (e.g. a function built at the prompt): then only the runtime guard applies."""
+    import ast
+    import linecache
+
+    code = getattr(answer, "__code__", None)
+    if code is None:
+        return None
+    lines = linecache.getlines(code.co_filename)
+    if not lines:
+        return None
+    try:
+        return ast.parse("".join(lines))
+    except SyntaxError:
+        return None
+
+
+def _resolve(node, namespace: dict):
+    """The object a ``Name`` or dotted ``Attribute`` chain names in ``namespace``, or None."""
+    import ast
+
+    chain = []
+    while isinstance(node, ast.Attribute):
+        chain.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name) or node.id not in namespace:
+        return None
+    value = namespace[node.id]
+    for attr in reversed(chain):
+        try:
+            value = inspect.getattr_static(value, attr)
+        except AttributeError:
+            return None
+        value = getattr(value, "__func__", value)
+    return value
+
+
+def static_problems(answer: Callable, allow: tuple[str, ...] = (), forbid: tuple[str, ...] = ()) -> list[str]:
+    r"""What the answer's cell does that no answer needs, read from its syntax tree before any test runs:
+    names that copy or rewrite functions, import by name or read the package's source (:data:`ESCAPE_NAMES`),
+    and uses of the course's reference answers (or of a library function the exercise forbids), whether inside
+    the function or computed at cell level. The runtime guard (:func:`no_delegation`) stays as the second line.
+
+    >>> import linecache
+    >>> src = "from aisd.toolkit import metrics\nK = metrics.recall_at_k(['a'], {'a'}, 1)\ndef f():\n    return K\n"
+    >>> linecache.cache["<cell-1>"] = (len(src), None, src.splitlines(True), "<cell-1>")
+    >>> ns = {}; exec(compile(src, "<cell-1>", "exec"), ns)
+    >>> static_problems(ns["f"])
+    ['uses aisd.toolkit.metrics.recall_at_k (line 2), the reference answer of notebook 02, exercise ex_recall_at_k']
+    """
+    import ast
+
+    tree = _cell_tree(answer)
+    if tree is None:
+        return []
+    namespace = {**vars(__import__("builtins")), **getattr(answer, "__globals__", {})}
+    refs = {r.function: r for r in references() if r.exercise not in allow}
+    forbidden = {}
+    for name in forbid:
+        try:
+            forbidden[_library_function(name)] = name
+        except (ImportError, TypeError, AttributeError):
+            continue
+    problems = []
+    for node in ast.walk(tree):
+        where = f" (line {getattr(node, 'lineno', '?')})"
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            names = [a.name for a in node.names] + ([node.module] if isinstance(node, ast.ImportFrom) else [])
+            for n in names:
+                top = (n or "").split(".")[0]
+                if top in ESCAPE_NAMES:
+                    problems.append(ESCAPE_NAMES[top] + where)
+            continue
+        if isinstance(node, ast.Attribute):
+            dotted = node.attr
+            if isinstance(node.value, ast.Name):
+                dotted = f"{node.value.id}.{node.attr}"
+            for key in (dotted, node.attr):
+                if key in ESCAPE_NAMES and (key.startswith("__") or "." in key or key in ("FunctionType", "CodeType", "getsource")):
+                    problems.append(ESCAPE_NAMES[key] + where)
+                    break
+        if isinstance(node, ast.Name) and node.id in ESCAPE_NAMES and not node.id.startswith("__file"):
+            problems.append(ESCAPE_NAMES[node.id] + where)
+        if isinstance(node, (ast.Name, ast.Attribute)):
+            target = _resolve(node, namespace)
+            if target is None:
+                continue
+            try:
+                ref = refs.get(target)
+                lib = forbidden.get(target)
+            except TypeError:           # unhashable
+                continue
+            if ref is not None:
+                what = "part of the reference answer" if ref.part else "the reference answer"
+                problems.append(f"uses {ref.where}{where}, {what} of notebook {ref.notebook}, exercise ex_{ref.exercise}")
+            elif lib is not None:
+                problems.append(f"uses {lib}{where}, the library the hidden tests check this exercise with")
+    return list(dict.fromkeys(problems))

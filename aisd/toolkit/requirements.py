@@ -23,7 +23,6 @@ numbers, grouped by what they pin down.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable
 
 from aisd.core.errors import AisdError
 

@@ -1,4 +1,5 @@
-"""The package's shape: three rooms, no import circles, small modules, one reference per exercise.
+"""The package's shape: layers (core, runtime, toolkit, one package per notebook, course tooling), one shape
+for every notebook package, no import circles, small modules.
 
 Walks the imports with ``ast`` (nothing is imported to do it), so a circle or a wrong-way import is
 named here before it bites at run time.
@@ -56,14 +57,72 @@ def imports_of(name: str) -> set[str]:
 GRAPH = {name: imports_of(name) for name in MODULES}
 
 
+# The layers, lowest first: a module imports its own layer or lower ones only. Notebook packages may import one
+# another (a later notebook builds on an earlier one); nothing shared (core, runtime, toolkit) imports them.
+LAYERS = ("core", "runtime", "toolkit", "notebook", "course")
+# Each notebook's package (the teaching code and the reference answers of its exercises).
+NOTEBOOK_PACKAGES = {"00": "framework", "01": "estimation", "02": "rag", "03": "agents", "04": "fraud",
+                     "05": "moderation", "06": "legal", "07": "codereview", "08": "multimodal", "09": "recsys",
+                     "10": "meetings", "11": "resilience", "12": "interview"}
+# A notebook package's modules for the roles every notebook has (the domain modules are named by their idea).
+ROLE_MODULES = {"data", "system", "evaluate", "decisions", "precompute"}
+# Names that would hold a role under another name (one name for one idea).
+NOT_ROLE_NAMES = {"requirements": "system", "design": "system", "plan": "system", "quiz": "the hidden test cell",
+                  "split": "data", "splits": "data", "dataset": "data"}
+
+
 def room(name: str) -> str:
-    if name.startswith("aisd.course"):
-        return "course"
-    if name.startswith("aisd.runtime"):
-        return "runtime"
-    if name in ("aisd.course.cli",):
-        return "cli"
-    return "library"
+    """The layer of a module: core, runtime, toolkit, notebook or course (``aisd`` itself: core)."""
+    parts = name.split(".")
+    if len(parts) == 1:
+        return "core"
+    if parts[1] in ("core", "runtime", "toolkit", "course"):
+        return parts[1]
+    return "notebook"
+
+
+def test_the_top_level_is_layers_and_one_package_per_notebook():
+    """``ls aisd`` reads as layers a newcomer can name: no loose module beside ``__init__.py``, and exactly one
+    package per notebook."""
+    loose = sorted(p.name for p in PACKAGE.glob("*.py") if p.name != "__init__.py")
+    assert not loose, f"loose modules at the top of aisd/ (put each in its layer or notebook package): {loose}"
+    packages = {p.name for p in PACKAGE.iterdir() if (p / "__init__.py").exists()}
+    want = {"core", "runtime", "toolkit", "course", *NOTEBOOK_PACKAGES.values()}
+    assert packages == want, f"unexpected packages {sorted(packages - want)}, missing {sorted(want - packages)}"
+    notebooks = {p.name[:2] for p in paths.SOLUTIONS.glob("[0-9][0-9]_*.ipynb")}
+    assert notebooks == set(NOTEBOOK_PACKAGES), f"notebooks without a package: {sorted(notebooks - set(NOTEBOOK_PACKAGES))}"
+
+
+def test_each_layer_imports_only_itself_and_the_layers_below():
+    rank = {layer: i for i, layer in enumerate(LAYERS)}
+    wrong = sorted(f"{name} ({room(name)}) imports {dep} ({room(dep)})" for name, deps in GRAPH.items()
+                   for dep in deps if rank[room(dep)] > rank[room(name)])
+    assert not wrong, "imports against the layers:\n" + "\n".join(wrong)
+
+
+def test_notebook_packages_share_one_shape():
+    """Each notebook package names its roles the same way (data, system, evaluate, decisions, precompute) and
+    holds no quiz key module; the requirements and the design of a notebook live in its ``system`` module."""
+    problems = []
+    for nn, package in NOTEBOOK_PACKAGES.items():
+        names = {n.rpartition(".")[2] for n in MODULES if n.startswith(f"aisd.{package}.")}
+        for wrong, right in NOT_ROLE_NAMES.items():
+            if wrong in names:
+                problems.append(f"aisd.{package}.{wrong}: this role's module is named {right}")
+    assert not problems, "\n".join(problems)
+
+
+def test_one_requirements_type():
+    """Every notebook writes its requirements as ``aisd.toolkit.requirements.Requirements``: no other class of
+    that name, and no other module named requirements."""
+    others = []
+    for name, path in MODULES.items():
+        if name == "aisd.toolkit.requirements":
+            continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ClassDef) and node.name.endswith("Requirements"):
+                others.append(f"{name}.{node.name}")
+    assert not others, f"a second requirements type: {others} (use aisd.toolkit.requirements.Requirements)"
 
 
 def test_the_imports_form_no_circle():
@@ -79,20 +138,6 @@ def test_the_imports_form_no_circle():
         return seen
     circles = [name for name in GRAPH if name in reach(name)]
     assert not circles, f"import circles through: {circles}"
-
-
-def test_the_teaching_library_and_the_runtime_never_import_the_course_tooling():
-    """Notebooks import the library and the runtime; the grading tools must stay out of their way."""
-    wrong = [(name, dep) for name, deps in GRAPH.items() for dep in deps
-             if room(name) in ("library", "runtime") and room(dep) == "course"]
-    assert not wrong, f"imports of aisd.course from the library or runtime: {wrong}"
-
-
-def test_the_runtime_does_not_import_the_teaching_library():
-    wrong = [(name, dep) for name, deps in GRAPH.items() for dep in deps
-             if room(name) == "runtime" and room(dep) == "library" and dep not in ("aisd", "aisd.core.paths",
-                                                                                 "aisd.core.errors", "aisd.core.offline")]
-    assert not wrong, f"the runtime imports teaching modules: {wrong}"
 
 
 def test_the_grading_commands_import_neither_runtime_nor_library():

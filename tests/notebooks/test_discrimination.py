@@ -28,7 +28,7 @@ from aisd.core import paths
 from aisd.course.cells import answer_cells, autograded_tests, exercise_of, read
 from aisd.course.nbgrader import nbgrader_env
 from aisd.course.selfcheck import first_problem
-from conftest import defined_function, delegating_answer, slowness, wrong_answers
+from conftest import defined_function, delegating_answer, right_answers, slowness, wrong_answers
 
 DELEGATES = "delegates to the package's reference answer"
 
@@ -51,10 +51,15 @@ def test_every_exercise_has_exactly_one_reference_answer_of_its_shape(assignment
     problems = []
     for cell in answer_cells(nb):
         name = cell.grade_id.removeprefix("ex_")
+        quiz = "quiz" in name          # a quiz's key lives only in its hidden test cell (test_quiz_keys.py)
         try:
             ref = exercises.reference_for(assignment[:2], name)
         except LookupError as exc:
-            problems.append(str(exc))
+            if not quiz:
+                problems.append(str(exc))
+            continue
+        if quiz:
+            problems.append(f"ex_{name}: a quiz key in the package ({ref.where}): keep it in the hidden test only")
             continue
         fn = ref.function
         if "." in ref.where.removeprefix(fn.__module__ + "."):
@@ -91,21 +96,35 @@ def _trials(assignment: str, nb) -> dict[str, dict[str, str]]:
     return trials
 
 
+# A wrong answer whose description starts with this takes an escape route around the grading (a copy of the
+# reference's code, an import by name, the package's source): like delegation, it must score zero on every test.
+ROUTE = "escape route:"
+# Right answers (tests/right_answers) run in the same kernel, in their exercise's place: each must earn every point.
+RIGHT = "right answer: "
+
+
 @pytest.mark.slow
 def test_solution_earns_everything_wrong_answers_lose_and_delegation_scores_zero(assignment, monkeypatch):
     """Run the solution from a fresh kernel: no cell raises and every test earns its points. Before each
     answer, run every wrong answer in its place: each must fail at least one of its exercise's tests, and a
-    delegating answer must fail every one of them."""
+    delegating answer or an escape route must fail every one of them; and every right answer written another
+    valid way (tests/right_answers): each must pass every one of them."""
     for key, value in nbgrader_env().items():
         monkeypatch.setenv(key, value)
     nb = read(paths.SOLUTIONS / f"{assignment}.ipynb")
     trials = _trials(assignment, nb)
+    rights = right_answers(assignment)
+    unknown = sorted(set(rights) - {c.grade_id.removeprefix("ex_") for c in answer_cells(nb)})
+    assert not unknown, f"{assignment}: right answers for exercises that do not exist: {unknown}"
+    for name, answers in rights.items():
+        for description, code in answers.items():
+            trials.setdefault(name, {})[RIGHT + description] = code
     tests_of: dict[str, list[int]] = {}
     for c in autograded_tests(nb):
         tests_of.setdefault(exercise_of(c.grade_id), []).append(c.index)
     client = NotebookClient(nb, timeout=round(300 * slowness()), kernel_name="python3", allow_errors=True,
                             resources={"metadata": {"path": str(paths.SOLUTIONS)}})
-    accepted, broken, half, raised, lost = [], [], [], [], []
+    accepted, broken, half, raised, lost, rejected = [], [], [], [], [], []
     with client.setup_kernel():
         for index, cell in enumerate(nb.cells):
             name = _grade_id(cell).removeprefix("ex_")
@@ -124,10 +143,16 @@ def test_solution_earns_everything_wrong_answers_lose_and_delegation_scores_zero
                         if j in tests_of[name]:
                             score, max_score = determine_grade(trial)
                             scores.append((_grade_id(trial), score, max_score))
-                    if all(score >= max_score for _, score, max_score in scores):
+                    if description.startswith(RIGHT):
+                        if not all(score >= max_score for _, score, max_score in scores):
+                            rejected.append(f"{name} / {description.removeprefix(RIGHT)}: " + ", ".join(
+                                f"{g} {s:g}/{m:g}" for g, s, m in scores if s < m) + f" ({first_problem(trial)})")
+                    elif all(score >= max_score for _, score, max_score in scores):
                         accepted.append(f"{name} / {description}")
-                    elif description == DELEGATES and any(score > 0 for _, score, _ in scores):
-                        half.append(f"{name}: " + ", ".join(f"{g} {s:g}/{m:g}" for g, s, m in scores if s > 0))
+                    elif (description == DELEGATES or description.startswith(ROUTE)) and \
+                            any(score > 0 for _, score, _ in scores):
+                        half.append(f"{name} / {description}: "
+                                    + ", ".join(f"{g} {s:g}/{m:g}" for g, s, m in scores if s > 0))
             if cell.cell_type == "code":
                 client.execute_cell(cell, index)
                 problem = [o for o in cell.get("outputs", []) if o.get("output_type") == "error"]
@@ -139,6 +164,8 @@ def test_solution_earns_everything_wrong_answers_lose_and_delegation_scores_zero
                     if score < max_score:
                         lost.append(f"{_grade_id(cell)}: {score:g}/{max_score:g} ({first_problem(cell)})")
     assert not raised, f"{assignment}: the solution raised from a fresh kernel:\n" + "\n".join(raised)
+    assert not rejected, (f"{assignment}: these right answers (tests/right_answers, another valid way) lose points "
+                          "(a grader that rejects a valid method is unfair):\n" + "\n".join(rejected))
     assert not lost, f"{assignment}: the solution lost points:\n" + "\n".join(lost)
     assert not broken, "\n".join(broken)
     assert not accepted, (f"{assignment}: these wrong answers pass all their exercise's tests "

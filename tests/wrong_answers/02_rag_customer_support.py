@@ -201,6 +201,27 @@ def ndcg_at_k(retrieved, relevance, k):
 ''',
     },
     "rrf": {
+        # Escape routes around the grading (issue 23): each must score zero on every test of the exercise.
+        "escape route: a copy of the reference's code made before grading": '''
+import types
+from aisd.toolkit.retrieval import fusion as _f
+_copy = types.FunctionType(_f.rrf.__code__, _f.rrf.__globals__, "rrf", _f.rrf.__defaults__)
+def rrf(rankings, k=60, weights=None):
+    return _copy(rankings, k, weights)
+''',
+        "escape route: the reference imported by name at run time": '''
+import importlib
+def rrf(rankings, k=60, weights=None):
+    return getattr(importlib.import_module("aisd.toolkit.retrieval." + "fusion"), "rrf")(rankings, k, weights)
+''',
+        "escape route: the reference's source read and run": '''
+import inspect
+from aisd.toolkit.retrieval import fusion as _f
+_ns = {}
+exec(inspect.getsource(_f), _ns)
+def rrf(rankings, k=60, weights=None):
+    return _ns["rrf"](rankings, k, weights)
+''',
         "ranks from 0": '''
 def rrf(rankings, k=60, weights=None):
     scores = {}

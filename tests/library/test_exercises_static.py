@@ -1,0 +1,136 @@
+"""The static check of an answer cell (issue: grading an instructor can trust): each escape route found in the
+cell's syntax tree is refused before any test runs, with the line and the route named; a right answer that uses
+numpy, the standard library or an allowed earlier exercise passes."""
+from __future__ import annotations
+
+import itertools
+import linecache
+
+import pytest
+
+from aisd.toolkit import exercises
+
+_cells = itertools.count()
+
+
+def cell(source: str, name: str = "answer"):
+    """Run ``source`` as a notebook cell does (its text registered in linecache, as IPython does) and return the
+    function ``name`` it defines."""
+    filename = f"<answer-cell-{next(_cells)}>"
+    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+    namespace: dict = {}
+    exec(compile(source, filename, "exec"), namespace)
+    return namespace[name]
+
+
+ROUTES = {
+    "a reference called inside the function": ("""
+from aisd.toolkit import metrics
+def answer(r, rel, k):
+    return metrics.recall_at_k(r, rel, k)
+""", "uses aisd.toolkit.metrics.recall_at_k (line 4)"),
+    "a reference imported by name": ("""
+from aisd.toolkit.metrics import recall_at_k as r_at_k
+def answer(r, rel, k):
+    return r_at_k(r, rel, k)
+""", "uses aisd.toolkit.metrics.recall_at_k"),
+    "a value computed at cell level": ("""
+from aisd.toolkit import metrics
+VALUE = metrics.recall_at_k(["a"], {"a"}, 1)
+def answer(r, rel, k):
+    return VALUE
+""", "(line 3)"),
+    "a copy of the reference's code": ("""
+import types
+from aisd.toolkit import metrics
+_mine = types.FunctionType(metrics.ndcg_at_k.__code__, metrics.ndcg_at_k.__globals__)
+def answer(r, rel, k):
+    return _mine(r, rel, k)
+""", "types.FunctionType"),
+    "importlib": ("""
+import importlib
+def answer(r, rel, k):
+    return importlib.import_module("aisd.toolkit." + "metrics").recall_at_k(r, rel, k)
+""", "imports by name (importlib)"),
+    "inspect": ("""
+import inspect
+from aisd.toolkit import metrics
+def answer(r, rel, k):
+    ns = {}
+    exec(inspect.getsource(metrics), ns)
+    return ns["recall_at_k"](r, rel, k)
+""", "inspects the course's code (inspect)"),
+    "reading the package's source": ("""
+import aisd
+from pathlib import Path
+def answer(r, rel, k):
+    text = (Path(aisd.__file__).parent / "toolkit" / "metrics.py").read_text()
+    return text
+""", "__file__"),
+    "eval of a string": ("""
+def answer(r, rel, k):
+    return eval("__import__('aisd.toolkit.metrics').toolkit.metrics.recall_at_k")(r, rel, k)
+""", "evaluates a string as code (eval)"),
+    "a forbidden library": ("""
+import jiwer
+def answer(ref, hyp):
+    return jiwer.wer(ref, hyp)
+""", "uses jiwer.wer"),
+}
+
+
+@pytest.mark.parametrize("route", ROUTES)
+def test_each_escape_route_is_refused_before_the_answer_runs(route):
+    source, said = ROUTES[route]
+    fn = cell(source)
+    forbid = ("jiwer.wer",) if "jiwer" in source else ()
+    with pytest.raises(exercises.StaticCheckError) as err:
+        exercises.guarded(fn, forbid=forbid)
+    assert said in str(err.value), str(err.value)
+
+
+RIGHT = {
+    "numpy and the standard library": """
+import math
+import numpy as np
+def answer(retrieved, relevant, k):
+    hits = np.isin(np.asarray(retrieved[:k], dtype=object), list(relevant)).sum()
+    return float(hits) / max(1, len(set(relevant))) if relevant else math.nan
+""",
+    "a helper of its own and a cell-level constant": """
+TOP = 10
+def _hits(retrieved, relevant, k):
+    return sum(1 for d in retrieved[:min(k, TOP)] if d in relevant)
+def answer(retrieved, relevant, k):
+    return _hits(retrieved, relevant, k) / len(relevant)
+""",
+    "copy of data, getattr on its own object": """
+import copy
+def answer(retrieved, relevant, k):
+    mine = copy.deepcopy(list(retrieved))
+    return len(set(mine[:k]) & set(relevant)) / len(relevant)
+""",
+}
+
+
+@pytest.mark.parametrize("how", RIGHT)
+def test_right_answers_pass_the_static_check(how):
+    fn = cell(RIGHT[how])
+    assert exercises.static_problems(fn) == []
+    assert exercises.guarded(fn)(["a", "b"], {"a", "c"}, 2) == 0.5
+
+
+def test_an_allowed_earlier_exercise_may_be_used():
+    fn = cell("""
+from aisd.framework.similarity import cosine_similarity
+def answer(a, b):
+    return cosine_similarity(a, b)
+""")
+    assert exercises.static_problems(fn, allow=("cosine_similarity",)) == []
+    assert exercises.static_problems(fn) != []
+
+
+def test_a_function_without_known_source_is_left_to_the_runtime_guard():
+    namespace: dict = {}
+    exec(compile("def answer():\n    return 1\n", "<never-registered>", "exec"), namespace)
+    assert exercises.static_problems(namespace["answer"]) == []
