@@ -13,6 +13,12 @@ One idea per module:
 - :mod:`~aisd.meetings.chunking`: a transcript in chunks under a token budget, with overlap;
 - :mod:`~aisd.meetings.actions`: the action-item schema, validation, and matching against references;
 - :mod:`~aisd.meetings.redact`: personal data out before anything leaves the machine;
+- :mod:`~aisd.meetings.streaming`: live-caption runs (fixed chunks, overlapping windows) timed in CPU seconds;
+- :mod:`~aisd.meetings.captions`: what a streaming setup shows, its WER, caption delay and compute;
+- :mod:`~aisd.meetings.notes`: summaries (one pass or map-reduce) and action items with the LLM, stored;
 - :mod:`~aisd.meetings.precompute`: the slow steps for all meetings, saved for the notebook;
-- :mod:`~aisd.meetings.evaluate`: WER and DER per meeting from the saved results.
+- :mod:`~aisd.meetings.evaluate`: WER, DER and who was confused with whom, per meeting, from the saved results;
+- :mod:`~aisd.meetings.system`: the requirements (one :class:`~aisd.toolkit.requirements.Requirements`), the
+  design and the cost per meeting hour;
+- :mod:`~aisd.meetings.decisions`: the notebook's decisions (the caption budget and setup).
 """

@@ -24,6 +24,7 @@ from aisd.core.errors import AisdError
 
 FOLDER = paths.DATASETS / "meetings"
 SAMPLE_RATE = 16_000
+SPLITS = {"tune": "tuning", "test": "heldout"}     # the scripts' own split names -> the course's
 
 
 class MeetingDataError(AisdError):
@@ -36,7 +37,7 @@ class Meeting:
     title: str
     date: str
     kind: str                      # "clean" or "noisy"
-    split: str                     # "tune" or "test"
+    split: str                     # "tuning" or "heldout" (the scripts say "tune" / "test")
     speakers: list[str]            # the team members who speak, in order of first turn
     glossary: list[str]            # proper nouns that are not people (products, places, companies)
     turns: list[dict]              # reference turns: speaker, start, end (seconds), text
@@ -102,7 +103,7 @@ def load(meeting_id: str) -> Meeting:
                                f"(run `python -m aisd.meetings.synth --only {meeting_id}`)")
     items = [{**item, "source_time": ref["turns"][item["turn"]]["start"]} for item in script["action_items"]]
     return Meeting(
-        id=script["id"], title=script["title"], date=script["date"], kind=script["kind"], split=script["split"],
+        id=script["id"], title=script["title"], date=script["date"], kind=script["kind"], split=SPLITS[script["split"]],
         speakers=script["speakers"], glossary=script["glossary"], turns=ref["turns"], summary=script["summary"],
         decisions=script["decisions"], action_items=items, personal_data=script["personal_data"],
         asides=script.get("asides", []), corrections=script.get("corrections", []), duration=ref["duration"],
@@ -110,8 +111,8 @@ def load(meeting_id: str) -> Meeting:
 
 
 def load_all(split: str | None = None) -> list[Meeting]:
-    """Every meeting, or those of one ``split`` ("tune" or "test")."""
-    if split not in (None, "tune", "test"):
-        raise MeetingDataError(f"split must be 'tune', 'test' or None, not {split!r}")
+    """Every meeting, or those of one ``split`` ("tuning" or "heldout")."""
+    if split not in (None, *SPLITS.values()):
+        raise MeetingDataError(f"split must be 'tuning', 'heldout' or None, not {split!r}")
     meetings = [load(i) for i in meeting_ids()]
     return [m for m in meetings if split is None or m.split == split]

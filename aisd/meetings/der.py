@@ -32,7 +32,8 @@ class DERError(AisdError):
     """Turns that cannot be scored (negative or reversed times, no reference speech)."""
 
 
-def _grid(turns: list[dict], n_frames: int) -> tuple[np.ndarray, list[str]]:
+def frame_grid(turns: list[dict], n_frames: int) -> tuple[np.ndarray, list[str]]:
+    """Frames (rows, :data:`STEP` seconds each) x speakers (columns, in order of first turn): who speaks when."""
     names = list(dict.fromkeys(t["speaker"] for t in turns))
     grid = np.zeros((n_frames, len(names)), bool)
     for t in turns:
@@ -53,8 +54,8 @@ def der(reference: list[dict], hypothesis: list[dict], collar: float = 0.0) -> d
         raise DERError("the reference has no turns: DER is undefined without reference speech")
     end = max(t["end"] for t in list(reference) + list(hypothesis))
     n = int(round(end / STEP)) + 1
-    ref, ref_names = _grid(reference, n)
-    hyp, hyp_names = _grid(hypothesis, n)
+    ref, ref_names = frame_grid(reference, n)
+    hyp, hyp_names = frame_grid(hypothesis, n)
     scored = np.ones(n, bool)
     if collar > 0:
         for t in reference:

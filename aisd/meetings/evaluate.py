@@ -25,7 +25,7 @@ def asr_scores(meeting_ids: list[str] | None = None) -> list[dict]:
         m = data.load(meeting_id)
         batch = precompute.load_transcript(meeting_id)
         row = {"id": meeting_id, "kind": m.kind, "split": m.split, "audio_seconds": m.duration,
-               "wer": wer.wer(m.text(), batch.text), "rtf": batch.rtf, "reference_words": len(wer.normalize(m.text()))}
+               "wer": wer.wer(m.text(), batch.text), "rtf": batch.rtf, "reference_words": len(wer.normalise(m.text()))}
         try:
             stream = precompute.load_transcript(meeting_id, streaming=True)
             row |= {"stream_wer": wer.wer(m.text(), stream.text), "stream_rtf": stream.rtf,
@@ -111,3 +111,31 @@ def main() -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
+
+
+def speaker_confusions(meeting_id: str, n_speakers: int | None = None, min_share: float = 0.1) -> dict:
+    """Where each person's speech went after clustering (speakers known unless ``n_speakers`` says otherwise):
+    ``{"shares": {person: {cluster: share of their speech}}, "merged": [[a, b], ...]`` (two people with at least
+    ``min_share`` of their speech each in one cluster), ``"split": [person, ...]`` (a person with at least
+    ``min_share`` in each of two clusters)``}``.
+
+    >>> c = speaker_confusions("m08_vendor_contract")
+    >>> c["merged"], c["split"]
+    ([], [])
+    """
+    m = data.load(meeting_id)
+    segments, embeddings = precompute.load_diarization_inputs(meeting_id)
+    hyp = diarize.diarize(np.zeros(0, np.float32), n_speakers or len(m.speakers), segments, embeddings)
+    end = max(t["end"] for t in m.turns + hyp)
+    frames = int(round(end / der.STEP)) + 1
+    ref, people = der.frame_grid(m.turns, frames)
+    sys_, clusters = der.frame_grid(hyp, frames)
+    overlap = ref.T.astype(np.int64) @ sys_.astype(np.int64)
+    spoken = np.maximum(ref.sum(axis=0), 1)
+    shares = {p: {c: round(float(overlap[i, j] / spoken[i]), 3) for j, c in enumerate(clusters) if overlap[i, j]}
+              for i, p in enumerate(people)}
+    merged = [[people[a], people[b]] for j in range(len(clusters)) for a in range(len(people))
+              for b in range(a + 1, len(people))
+              if overlap[a, j] >= min_share * spoken[a] and overlap[b, j] >= min_share * spoken[b]]
+    split = [p for i, p in enumerate(people) if sum(overlap[i] >= min_share * spoken[i]) >= 2]
+    return {"shares": shares, "merged": merged, "split": split}

@@ -92,24 +92,43 @@ def transcript_turns(meeting_id: str) -> list[dict]:
     return [{**t, "text": redact.redact(t["text"], m.speakers, m.glossary).text} for t in said]
 
 
+def _messages(system: str, user: str) -> list[dict]:
+    return [{"role": "system", "content": system}, {"role": "user", "content": user}]
+
+
 def _ask(store: answer_store.Store, system: str, user: str, max_tokens: int, label: str, schema=None) -> dict:
-    messages = [{"role": "system", "content": system}, {"role": "user", "content": user}]
-    return store.ask(messages, max_tokens, schema=schema, label=label)
+    return store.ask(_messages(system, user), max_tokens, schema=schema, label=label)
+
+
+def serving_tier(store: answer_store.Store, system: str, user: str, max_tokens: int, schema=None) -> str:
+    """The tier that will answer this request: the store's (``small``) when it holds the answer or regenerates,
+    else the tier that serves live calls here (``tiny`` by default). Chunks are sized from its context, so a
+    live call never asks the tiny model for more than its 2,048 tokens."""
+    from aisd.runtime import llm
+
+    if store.write or store.has(_messages(system, user), max_tokens, schema):
+        return store.tier
+    return llm.live_tier()
 
 
 def summarise(turn_list: list[dict], store: answer_store.Store, label: str = "", budget: int | None = None) -> dict:
     """``{"summary", "mode", "calls"}``: one pass when the transcript fits ``budget`` (default: what the store's
     model can take, :func:`transcript_budget`), else map (a summary per chunk,
     :func:`aisd.meetings.chunking.chunk_turns`) then :func:`reduce_notes`."""
-    budget = budget or transcript_budget(store.tier, SUMMARY_TOKENS)
     text = turns.format_transcript(turn_list)
+    tier = store.tier
+    if budget is None:
+        budget = transcript_budget(tier, SUMMARY_TOKENS)
+        first = text if tokens.count(text) <= budget else chunking.chunk_turns(turn_list, budget, overlap=1)[0]
+        tier = serving_tier(store, SUMMARY_PROMPT, first, SUMMARY_TOKENS)
+        budget = transcript_budget(tier, SUMMARY_TOKENS)
     if tokens.count(text) <= budget:
         r = _ask(store, SUMMARY_PROMPT, text, SUMMARY_TOKENS, f"{label} single")
         return {"summary": r["text"].strip(), "mode": "single pass", "calls": [r]}
     chunks = chunking.chunk_turns(turn_list, budget, overlap=1)
     calls = [_ask(store, SUMMARY_PROMPT, c, SUMMARY_TOKENS, f"{label} map {i}") for i, c in enumerate(chunks)]
     summary, reduce_calls, levels = reduce_notes([c["text"].strip() for c in calls], store, label,
-                                                 transcript_budget(store.tier, SUMMARY_TOKENS))
+                                                 transcript_budget(tier, SUMMARY_TOKENS))
     return {"summary": summary, "mode": f"map-reduce ({len(chunks)} chunks, {levels} reduce levels)",
             "calls": calls + reduce_calls}
 
@@ -147,12 +166,15 @@ def extract_items(turn_list: list[dict], meeting: data.Meeting, store: answer_st
     """``{"items", "valid", "problems", "calls"}``: the action items the model returns under the schema of
     ``variant`` (:data:`ITEMS_SCHEMAS`; one call per chunk for a meeting longer than the model's context), and
     which pass :func:`actions.validate`. With ``"stamp"`` the copied stamp becomes ``source_time`` in code."""
+    prompt, schema = ITEMS_PROMPTS[variant].format(date=meeting.date), ITEMS_SCHEMAS[variant]
     chunks = chunking.chunk_turns(turn_list, transcript_budget(store.tier), overlap=0)
+    tier = serving_tier(store, prompt, chunks[0] if chunks else "", ITEMS_TOKENS, schema)
+    if tier != store.tier:
+        chunks = chunking.chunk_turns(turn_list, transcript_budget(tier), overlap=0)
     items, calls = [], []
     for i, chunk in enumerate(chunks):
         label = f"{meeting.id} items {i}" + ("" if variant == ITEMS_VARIANT else f" ({variant})")
-        r = _ask(store, ITEMS_PROMPTS[variant].format(date=meeting.date), chunk, ITEMS_TOKENS, label,
-                 schema=ITEMS_SCHEMAS[variant])
+        r = _ask(store, prompt, chunk, ITEMS_TOKENS, label, schema=schema)
         calls.append(r)
         try:
             found = actions.parse_items(r["text"])

@@ -77,7 +77,7 @@ def assemble(utterances: list[np.ndarray], gaps: list[float], lead: float = 0.0)
     Returns ``(audio, spans)`` where ``spans[i] = (start, end)`` in seconds of utterance ``i``.
     """
     if len(gaps) != max(0, len(utterances) - 1):
-        raise ValueError(f"need {len(utterances) - 1} gaps for {len(utterances)} utterances, got {len(gaps)}")
+        raise SynthError(f"need {len(utterances) - 1} gaps for {len(utterances)} utterances, got {len(gaps)}")
     pieces, spans = [np.zeros(round(lead * SAMPLE_RATE), np.float32)], []
     at = len(pieces[0])
     for i, utt in enumerate(utterances):

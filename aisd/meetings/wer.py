@@ -2,7 +2,7 @@
 
 WER = (substitutions + deletions + insertions) / words in the reference, counted by the minimum
 edit distance over words (Levenshtein). It can exceed 1 (a recogniser that hallucinates). What
-counts as "the same word" is decided *before* counting, by :func:`normalize`: case, punctuation
+counts as "the same word" is decided *before* counting, by :func:`normalise`: case, punctuation
 and number formats ("sixteenth" vs "16th", "forty two thousand" vs "42,000") would otherwise
 dominate the score, since whisper writes digits where a script spells numbers out.
 
@@ -62,14 +62,14 @@ def _numbers_to_digits(words: list[str]) -> list[str]:
     return out
 
 
-def normalize(text: str) -> list[str]:
+def normalise(text: str) -> list[str]:
     """Lower-case words with punctuation gone and numbers as digits (the same rule for both sides).
 
-    >>> normalize("Forty-two thousand dollars, i.e. $42,000 on March 16th; 75% or seventy five percent.")
+    >>> normalise("Forty-two thousand dollars, i.e. $42,000 on March 16th; 75% or seventy five percent.")
     ['42000', 'dollars', 'i', 'e', '42000', 'dollars', 'on', 'march', '16', '75', 'percent', 'or', '75', 'percent']
-    >>> normalize("Her number is 555 0142.") == normalize("her number is five five five zero one four two")
+    >>> normalise("Her number is 555 0142.") == normalise("her number is five five five zero one four two")
     False
-    >>> normalize("Her number is 555-0142.")
+    >>> normalise("Her number is 555-0142.")
     ['her', 'number', 'is', '5550142']
     """
     if not isinstance(text, str):
@@ -86,6 +86,8 @@ def normalize(text: str) -> list[str]:
 
 def edit_distance(reference: list[str], hypothesis: list[str]) -> tuple[int, int, int, int]:
     """``(substitutions, deletions, insertions, hits)`` of a minimum-edit alignment of two word lists.
+
+    Part of the reference answer of notebook 10, exercise ``ex_word_error_rate``.
 
     >>> edit_distance(["a", "b", "c"], ["a", "c"])
     (0, 1, 0, 2)
@@ -126,14 +128,14 @@ def word_error_rate(reference, hypothesis):
 
 
 def counts(reference: str, hypothesis: str) -> dict:
-    """The edit counts behind :func:`wer`, after :func:`normalize`."""
-    ref, hyp = normalize(reference), normalize(hypothesis)
+    """The edit counts behind :func:`wer`, after :func:`normalise`."""
+    ref, hyp = normalise(reference), normalise(hypothesis)
     subs, dels, ins, hits = edit_distance(ref, hyp)
     return {"substitutions": subs, "deletions": dels, "insertions": ins, "hits": hits, "reference_words": len(ref)}
 
 
 def wer(reference: str, hypothesis: str) -> float:
-    """Word error rate of ``hypothesis`` against ``reference`` (both normalised by :func:`normalize`).
+    """Word error rate of ``hypothesis`` against ``reference`` (both normalised by :func:`normalise`).
 
     >>> wer("", "")
     0.0

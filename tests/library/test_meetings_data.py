@@ -17,7 +17,7 @@ LONG = "m10_quarterly_roadmap"
 def test_there_are_enough_meetings_of_each_kind_and_split():
     assert len(MEETINGS) >= 10
     assert {m.kind for m in MEETINGS} == {"clean", "noisy"}
-    assert {m.split for m in MEETINGS} == {"tune", "test"}
+    assert {m.split for m in MEETINGS} == {"tuning", "heldout"}
     assert sum(m.kind == "noisy" for m in MEETINGS) >= 3
 
 

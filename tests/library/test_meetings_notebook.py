@@ -1,5 +1,5 @@
-"""What notebook 10 adds on top of the groundwork: the reference answers of its exercises, the caption
-sweep, the plan and costs, and the LLM notes (with a stand-in client: the real model is exercised by the
+"""What notebook 10 adds on top of the groundwork: the reference answers of its exercises, the stored
+live-caption runs, the requirements, design and costs, and the LLM notes (with a stand-in client: the real model is exercised by the
 notebook itself)."""
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import pytest
 from aisd.toolkit.answer_store import Store
 from aisd.toolkit.design import review
 from aisd.runtime import tokens
-from aisd.meetings import actions, captions, data, notes, plan, precompute, quiz, redact, wer
+from aisd.meetings import actions, captions, data, decisions, notes, redact, streaming, system, wer
 
 
 def test_word_error_rate_agrees_with_jiwer():
@@ -25,28 +25,44 @@ def test_word_error_rate_agrees_with_jiwer():
     assert wer.word_error_rate("", "") == 0.0 and wer.word_error_rate("", "a b") == 2.0
 
 
-def test_choose_chunk_seconds_respects_both_budgets_and_breaks_ties_by_cost():
-    rows = [{"chunk_seconds": 2, "wer": 0.5, "delay_p95": 3, "rtf": 0.6},
-            {"chunk_seconds": 8, "wer": 0.4, "delay_p95": 9, "rtf": 0.2},
-            {"chunk_seconds": 12, "wer": 0.4, "delay_p95": 13, "rtf": 0.1}]
-    assert captions.choose_chunk_seconds(rows, 9, 0.2) == 8
-    assert captions.choose_chunk_seconds(rows, 20, 1) == 12
-    assert captions.choose_chunk_seconds(rows, 2, 1) is None
+def test_choose_caption_setup_respects_both_budgets_and_breaks_ties_by_cost():
+    rows = [{"setup": "a", "wer": 0.5, "delay_p95": 3, "rtf": 0.6},
+            {"setup": "b", "wer": 0.4, "delay_p95": 9, "rtf": 0.2},
+            {"setup": "c", "wer": 0.4, "delay_p95": 13, "rtf": 0.1}]
+    assert decisions.choose_caption_setup(rows, 9, 0.2) == "b"
+    assert decisions.choose_caption_setup(rows, 20, 1) == "c"
+    assert decisions.choose_caption_setup(rows, 2, 1) is None
+    seconds, why = decisions.caption_delay_budget()
+    assert seconds == system.REQUIREMENTS.live_caption_delay_p95_s and why
 
 
-def test_the_saved_sweep_covers_the_short_meetings_and_scores_them():
-    sweep = precompute.load_sweep()
+def test_window_words_are_shown_once_each_and_in_order():
+    calls = [{"t": float(t), "words": [[f"w{k}", k * 0.5, k * 0.5 + 0.4] for k in range(2 * t)]} for t in range(1, 7)]
+    for step in captions.STEPS:
+        for hold in captions.HOLDS:
+            shown = captions.commit_words(calls, step, hold)
+            assert [w[0] for w in shown] == [f"w{k}" for k in range(12)], (step, hold)
+            assert all(t - end >= min(hold, 0.0) - 1e-9 or t == 6.0 for _w, _s, end, t in shown)
+
+
+def test_the_stored_caption_runs_cover_the_short_meetings_and_score_them():
+    runs = streaming.load_runs()
     short = [i for i in data.meeting_ids() if data.load(i).duration < 300]
-    assert sorted(sweep["meetings"]) == short
-    rows = captions.sweep_rows(short[:2], sweep)
-    assert [r["chunk_seconds"] for r in rows] == list(precompute.SWEEP_CHUNKS)
-    assert all(0 < r["wer"] < 1.5 and r["delay_p95"] > r["chunk_seconds"] and r["rtf"] > 0 for r in rows)
-    assert rows[0]["rtf"] > rows[-1]["rtf"]           # short chunks pay for a 30 s window each
+    for i in short:
+        assert {(i, f"fixed {c:g}") for c in streaming.FIXED_CHUNKS} <= set(runs), i
+        assert (i, f"window {streaming.WINDOWS[0]:g}") in runs and (i, streaming.TIMING) in runs, i
+    rows = captions.setup_rows(short[:2], runs)
+    assert len(rows) == len(streaming.FIXED_CHUNKS) + len(captions.STEPS) * len(captions.HOLDS)
+    assert all(0 < r["wer"] < 1.5 and r["delay_p95"] > 0 and r["rtf"] > 0 for r in rows)
+    fixed = [r for r in rows if r["setup"].startswith("fixed")]
+    assert fixed[0]["rtf"] > fixed[-1]["rtf"] and fixed[0]["delay_p95"] < fixed[-1]["delay_p95"]
+    clean = [i for i in data.meeting_ids() if data.load(i).kind == "clean"]
+    assert all((i, streaming.NOISY_BATCH) in runs for i in clean)
 
 
-def test_load_sweep_says_how_to_make_it(tmp_path):
-    with pytest.raises(data.MeetingDataError, match="--sweep"):
-        precompute.load_sweep(tmp_path)
+def test_load_runs_says_how_to_make_them(tmp_path):
+    with pytest.raises(data.MeetingDataError, match="aisd precompute 10 captions"):
+        streaming.load_runs(tmp_path / "none.jsonl")
 
 
 def test_redact_contacts_catches_every_planted_contact_and_keeps_numbers():
@@ -68,11 +84,13 @@ def test_match_items_is_one_to_one_with_the_best_total():
     assert r["recall"] == 1.0 and sorted((i, j) for i, j, _ in r["pairs"]) == [(0, 1), (1, 0)]
 
 
-def test_quiz_key_and_plan():
-    assert sorted(quiz.quiz_meetings()) == ["q1", "q2", "q3", "q4"]
-    assert review(plan.DESIGN) == []
-    assert plan.hosted_cost_per_hour(0.006, 0, 0) == pytest.approx(0.36)
-    assert plan.local_cost_per_hour(1.0, vcpus=1, vcpu_hour_usd=0.05) == pytest.approx(0.05)
+def test_requirements_design_and_costs():
+    req = system.REQUIREMENTS
+    assert req.live_caption_delay_p95_s == 3.0 and req["live_caption_delay_p95_s"].why
+    assert set(req.table()["requirement"]) >= {"meeting_hours_per_day", "max_caption_rtf", "meetings_per_day"}
+    assert review(system.DESIGN) == []
+    assert system.hosted_cost_per_hour(0.006, 0, 0) == pytest.approx(0.36)
+    assert system.local_cost_per_hour(1.0, vcpus=1, vcpu_hour_usd=0.05) == pytest.approx(0.05)
 
 
 class _StandIn:
@@ -92,7 +110,7 @@ class _StandIn:
 
 def test_summary_is_one_pass_when_it_fits_and_map_reduce_when_it_does_not(tmp_path):
     client = _StandIn()
-    store = Store(tmp_path / "a.jsonl", client=client)
+    store = Store(tmp_path / "a.jsonl", tier="small", write=True, client=client)     # a regeneration: small serves
     short = notes.transcript_turns("m04_budget")
     assert notes.summarise(short, store)["mode"] == "single pass" and len(client.calls) == 1
     long = notes.transcript_turns("m10_quarterly_roadmap")
@@ -115,6 +133,23 @@ def test_a_meeting_ten_times_m10_is_reduced_in_a_tree_within_the_context(tmp_pat
     assert s["mode"].startswith("map-reduce")
     asked = [tokens.count(m[1]["content"]) for m in client.calls]
     assert max(asked) <= budget, f"a request of {max(asked)} transcript/notes tokens exceeds the budget {budget}"
+
+
+def test_a_live_call_is_sized_for_the_tiny_model_that_serves_it(tmp_path, monkeypatch):
+    """A request the store lacks goes live to the live tier (tiny: 2,048 tokens), so chunks follow its context."""
+    monkeypatch.delenv("AISD_LLM_TIER", raising=False)
+    client = _StandIn()
+    store = Store(tmp_path / "a.jsonl", client=client)              # reads small's answers; misses go live to tiny
+    long = notes.transcript_turns("m10_quarterly_roadmap")
+    assert notes.serving_tier(store, notes.SUMMARY_PROMPT, "x", notes.SUMMARY_TOKENS) == "tiny"
+    s = notes.summarise(long, store, "live")
+    assert s["mode"].startswith("map-reduce")
+    budget = notes.transcript_budget("tiny", notes.SUMMARY_TOKENS)
+    assert max(tokens.count(m[1]["content"]) for m in client.calls) <= budget
+    m = data.load("m10_quarterly_roadmap")
+    n = len(client.calls)
+    notes.extract_items(long, m, store)
+    assert all(tokens.count(c[1]["content"]) <= notes.transcript_budget("tiny") for c in client.calls[n:])
 
 
 def test_extracted_items_are_validated_and_the_transcript_is_redacted(tmp_path):

@@ -18,6 +18,14 @@ def word_error_rate(reference, hypothesis):
         return float(len(hypothesis.split()))
     return jiwer.process_words(reference, hypothesis).wer
 ''',
+        "goes round the guard through the package's wer.edit_distance": '''
+from aisd.meetings import wer
+
+def word_error_rate(reference, hypothesis):
+    ref, hyp = reference.split(), hypothesis.split()
+    subs, dels, ins, _ = wer.edit_distance(ref, hyp)
+    return (subs + dels + ins) / max(1, len(ref))
+''',
         "compares position by position (no alignment)": '''
 def word_error_rate(reference, hypothesis):
     ref, hyp = reference.split(), hypothesis.split()
@@ -58,36 +66,54 @@ def word_error_rate(reference, hypothesis):
     return prev[-1] / max(1, len(ref))
 ''',
     },
-    "choose_chunk_seconds": {
+    "caption_delay_budget": {
+        "copies the old overloaded-server budget (30 s)": '''
+def caption_delay_budget():
+    return 30.0, "the caption server is busy, so captions may lag"
+''',
+        "a budget nothing measured can meet (0.5 s)": '''
+def caption_delay_budget():
+    return 0.5, "captions must be instant"
+''',
+        "milliseconds instead of seconds": '''
+def caption_delay_budget():
+    return 3000, "three seconds, in milliseconds"
+''',
+        "no reason given": '''
+def caption_delay_budget():
+    return 3.0, ""
+''',
+    },
+    "choose_caption_setup": {
         "ignores the compute budget": '''
-def choose_chunk_seconds(rows, max_delay_s, max_rtf):
+def choose_caption_setup(rows, max_delay_s, max_rtf):
     fits = [r for r in rows if r["delay_p95"] <= max_delay_s]
-    return min(fits, key=lambda r: r["wer"])["chunk_seconds"] if fits else None
+    return min(fits, key=lambda r: r["wer"])["setup"] if fits else None
 ''',
         "ignores the delay budget": '''
-def choose_chunk_seconds(rows, max_delay_s, max_rtf):
+def choose_caption_setup(rows, max_delay_s, max_rtf):
     fits = [r for r in rows if r["rtf"] <= max_rtf]
-    return min(fits, key=lambda r: r["wer"])["chunk_seconds"] if fits else None
+    return min(fits, key=lambda r: r["wer"])["setup"] if fits else None
 ''',
         "the shortest delay, not the best WER": '''
-def choose_chunk_seconds(rows, max_delay_s, max_rtf):
+def choose_caption_setup(rows, max_delay_s, max_rtf):
     fits = [r for r in rows if r["delay_p95"] <= max_delay_s and r["rtf"] <= max_rtf]
-    return min(fits, key=lambda r: r["delay_p95"])["chunk_seconds"] if fits else None
+    return min(fits, key=lambda r: r["delay_p95"])["setup"] if fits else None
 ''',
-        "budgets as strict inequalities": '''
-def choose_chunk_seconds(rows, max_delay_s, max_rtf):
-    fits = [r for r in rows if r["delay_p95"] < max_delay_s and r["rtf"] < max_rtf]
-    return min(fits, key=lambda r: (r["wer"], r["rtf"]))["chunk_seconds"] if fits else None
-''',
-        "ties go to the first row, not the cheaper": '''
-def choose_chunk_seconds(rows, max_delay_s, max_rtf):
+        "the cheapest setup within the budgets": '''
+def choose_caption_setup(rows, max_delay_s, max_rtf):
     fits = [r for r in rows if r["delay_p95"] <= max_delay_s and r["rtf"] <= max_rtf]
-    return min(fits, key=lambda r: r["wer"])["chunk_seconds"] if fits else None
+    return min(fits, key=lambda r: (r["rtf"], r["delay_p95"]))["setup"] if fits else None
 ''',
-        "falls back to the longest chunk when nothing fits": '''
-def choose_chunk_seconds(rows, max_delay_s, max_rtf):
+        "falls back to the best WER when nothing fits": '''
+def choose_caption_setup(rows, max_delay_s, max_rtf):
     fits = [r for r in rows if r["delay_p95"] <= max_delay_s and r["rtf"] <= max_rtf] or rows
-    return min(fits, key=lambda r: (r["wer"], r["rtf"]))["chunk_seconds"] if fits else None
+    return min(fits, key=lambda r: r["wer"])["setup"] if fits else None
+''',
+        "returns the row, not its setup name": '''
+def choose_caption_setup(rows, max_delay_s, max_rtf):
+    fits = [r for r in rows if r["delay_p95"] <= max_delay_s and r["rtf"] <= max_rtf]
+    return min(fits, key=lambda r: r["wer"]) if fits else None
 ''',
     },
     "redact_contacts": {
@@ -236,11 +262,15 @@ def match_items(extracted, reference, threshold=0.5):
     "quiz_meetings": {
         "blames missed speech": '''
 def quiz_meetings():
-    return {"q1": "a", "q2": "a", "q3": "a", "q4": "b"}
+    return {"q1": "b", "q2": "c", "q3": "c", "q4": "a"}
 ''',
         "redacts after the summary": '''
 def quiz_meetings():
-    return {"q1": "b", "q2": "c", "q3": "a", "q4": "a"}
+    return {"q1": "a", "q2": "b", "q3": "c", "q4": "b"}
+''',
+        "the pattern of other notebooks (b-c-a-b)": '''
+def quiz_meetings():
+    return {"q1": "b", "q2": "c", "q3": "a", "q4": "b"}
 ''',
         "all a": '''
 def quiz_meetings():
