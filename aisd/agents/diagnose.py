@@ -16,7 +16,7 @@ The labels, checked in this order (the first that applies):
 A passage counts as read when a step's arguments name it: ``read_document``'s ``doc_id``, or the
 ``passages`` a retrieve-then-answer step was given.
 
->>> from aisd.agents.tasks import load_tasks
+>>> from aisd.agents.data import load_tasks
 >>> from aisd.agents.trace import Trace
 >>> task = load_tasks()[0]
 >>> failure_kind(Trace(task_id=task.id, task=task.question, stop_reason="loop"), task)

@@ -34,7 +34,9 @@ import uuid
 from typing import Callable
 
 import openai
+import tenacity
 
+from aisd.core.errors import AisdError
 from aisd.runtime import llm, toolcalls
 from aisd.agents.guards import Budget, should_stop
 from aisd.agents.tools import ToolCall, ToolCallError, ToolRegistry, parse_tool_call
@@ -51,10 +53,67 @@ SYSTEM = ("You answer questions about Python with tools. Search the documentatio
           "calculate exactly, then call final_answer with a short answer and the ids of the passages you used. "
           "If the documentation does not contain the answer, the answer is \"I don't know\".")
 COUNTERS = ("llm_calls", "repairs", "invalid_calls", "tool_errors", "loops_detected", "approvals_asked",
-            "approvals_denied", "runtime_retries", "forced_finals")
+            "approvals_denied", "runtime_retries", "forced_finals", "llm_retries", "fallbacks")
+ATTEMPTS = 3                 # tries of one model call on a transient error (connection, 429, 5xx)
+BACKOFF_S = (0.5, 4.0)       # exponential backoff with jitter between tries: first wait, longest wait
+
+class AgentError(AisdError):
+    """An agent set up or run in a way the loop does not support; the message says what to change."""
+
 
 Approver = Callable[[ToolCall], bool]
 Policy = Callable[[str, list], ToolCall]          # (task, [(ToolCall, observation), ...]) -> the next call
+
+
+def transient(exc: BaseException) -> bool:
+    """Is ``exc`` worth another try? A refused or dropped connection, a rate limit (429) or a server error (5xx):
+    yes. A timeout (the deadline is spent), a rejected request (400) or a wrong key: no.
+
+    >>> import httpx
+    >>> transient(openai.APIConnectionError(request=httpx.Request("POST", "http://x"))), transient(ValueError())
+    (True, False)
+    """
+    if isinstance(exc, llm.LLMUnavailable):                  # the runtime's clear message around a connection error
+        exc = exc.__cause__ or exc
+    if isinstance(exc, openai.APITimeoutError):
+        return False
+    return isinstance(exc, (openai.APIConnectionError, openai.RateLimitError, openai.InternalServerError))
+
+
+def chat(client, model: str, messages: list[dict], timeout: float, attempts: int = ATTEMPTS, **request):
+    """One chat completion, retried on a :func:`transient` error with exponential backoff and jitter
+    (``tenacity``); returns ``(reply, seconds, retries)``, ``reply`` None when every try failed or the error is
+    not transient (the caller decides: a fallback model, or stop and hand the task to a person).
+
+    >>> class Down:                    # a client whose server refuses every connection
+    ...     def with_options(self, **kw): return self
+    ...     @property
+    ...     def chat(self): return self
+    ...     @property
+    ...     def completions(self): return self
+    ...     def create(self, **kw):
+    ...         import httpx
+    ...         raise openai.APIConnectionError(request=httpx.Request("POST", "http://127.0.0.1:9"))
+    >>> reply, seconds, retries = chat(Down(), "m", [], timeout=5, attempts=2, wait=lambda s: 0.0)
+    >>> reply, retries
+    (None, 1)
+    """
+    wait = request.pop("wait", tenacity.wait_random_exponential(multiplier=BACKOFF_S[0], max=BACKOFF_S[1]))
+    started, tries = time.perf_counter(), 0
+
+    def once():
+        nonlocal tries
+        tries += 1
+        left = max(1.0, timeout - (time.perf_counter() - started))
+        return client.with_options(timeout=left).chat.completions.create(model=model, messages=messages, **request)
+
+    retrying = tenacity.Retrying(stop=tenacity.stop_after_attempt(attempts) | tenacity.stop_after_delay(timeout),
+                                 wait=wait, retry=tenacity.retry_if_exception(transient), reraise=True)
+    try:
+        reply = retrying(once)
+    except (openai.APIError, llm.LLMUnavailable):
+        reply = None
+    return reply, time.perf_counter() - started, tries - 1
 
 
 def approve_all(call: ToolCall) -> bool:
@@ -79,6 +138,11 @@ class Agent:
     each answer; ``approver`` decides on risky tools; ``first_tool`` (e.g. ``"search"``) forces the
     first step's tool (a retrieval-first policy; the model still writes the arguments).
 
+    A model call that fails on a transient error is tried again (:func:`chat`, ``llm_retries``); when every
+    try fails and ``fallback=(client, model)`` is given, the call goes to that model instead (``fallbacks``;
+    e.g. the small tier falling back to the tiny one); only then does the run stop (``"llm error: ..."``), and a
+    person takes the task.
+
     ``policy`` replaces the model in the ReAct loop: ``policy(task, history)`` gets the task text and the
     ``[(ToolCall, observation), ...]`` so far and returns the next :class:`ToolCall` (``final_answer`` to
     finish). Everything else stays the same (checks, budgets, loop guard, approvals, trace), and no LLM is
@@ -88,26 +152,27 @@ class Agent:
     def __init__(self, registry: ToolRegistry, *, client: openai.OpenAI | None = None, model: str | None = None,
                  budget: Budget = Budget(), approver: Approver | None = None, system: str = SYSTEM,
                  max_tokens: int = 120, temperature: float = 0.0, max_repairs: int = 1,
-                 first_tool: str | None = None, policy: Policy | None = None):
+                 first_tool: str | None = None, policy: Policy | None = None, fallback: tuple | None = None):
         if FINAL in registry:
-            raise ValueError(f"{FINAL!r} is the agent's own tool: rename yours")
+            raise AgentError(f"{FINAL!r} is the agent's own tool: rename yours")
         self.registry, self.budget, self.approver, self.system = registry, budget, approver, system
         self.client = client or (None if policy is not None else llm.client())
         self.model = model or ("policy" if policy is not None else llm.model_name())
         self.max_tokens, self.temperature, self.max_repairs = max_tokens, temperature, max_repairs
         self.schemas = {**registry.schemas(), FINAL: FINAL_SPEC["parameters"]}
         if first_tool is not None and first_tool not in registry:
-            raise ValueError(f"first_tool {first_tool!r} is not in the registry ({sorted(registry.tools)})")
+            raise AgentError(f"first_tool {first_tool!r} is not in the registry ({sorted(registry.tools)})")
         self.first_tool = first_tool
         self.policy = policy
+        self.fallback = fallback
 
     # ---------------------------------------------------------------------------------------------
     def run(self, task: str, task_id: str = "task", strategy: str = "react") -> Trace:
         """Work on ``task`` until a final answer or a budget stops it; returns the :class:`Trace`."""
         if strategy not in ("react", "plan"):
-            raise ValueError(f"strategy must be 'react' or 'plan', not {strategy!r}")
+            raise AgentError(f"strategy must be 'react' or 'plan', not {strategy!r}")
         if self.policy is not None and strategy != "react":
-            raise ValueError("a policy drives the step-by-step (react) loop only")
+            raise AgentError("a policy drives the step-by-step (react) loop only")
         trace = Trace(task_id=task_id, task=task, model=self.model, counters={c: 0 for c in COUNTERS})
         self._started, self._tokens, self._calls, self._history = time.perf_counter(), 0, [], []
         retried_before = sum(v for k, v in toolcalls.stats.items() if k.endswith("_retried"))
@@ -130,15 +195,23 @@ class Agent:
         return reason is not None
 
     def _ask(self, trace: Trace, messages: list[dict], **request):
-        """One LLM call within the remaining time; None (and ``stop_reason``) if it failed."""
-        remaining = self.budget.deadline_s - self._elapsed()
+        """One LLM call within the remaining time, retried on transient errors, then the fallback model;
+        None (and ``stop_reason``) if it still failed."""
+        request.setdefault("max_tokens", self.max_tokens)
+        request.setdefault("temperature", self.temperature)
         started = time.perf_counter()
-        try:
-            request.setdefault("max_tokens", self.max_tokens)
-            reply = self.client.with_options(timeout=max(1.0, remaining)).chat.completions.create(
-                model=self.model, messages=messages, temperature=self.temperature, **request)
-        except (openai.APIError, llm.LLMUnavailable) as exc:
-            trace.stop_reason = "deadline" if self._elapsed() >= self.budget.deadline_s else f"llm error: {exc}"[:200]
+        remaining = self.budget.deadline_s - self._elapsed()
+        reply, _, retries = chat(self.client, self.model, messages, timeout=max(1.0, remaining), **request)
+        trace.counters["llm_retries"] += retries
+        if reply is None and self.fallback is not None and self._elapsed() < self.budget.deadline_s:
+            client, model = self.fallback
+            trace.counters["fallbacks"] += 1
+            remaining = self.budget.deadline_s - self._elapsed()
+            reply, _, retries = chat(client, model, messages, timeout=max(1.0, remaining), **request)
+            trace.counters["llm_retries"] += retries
+        if reply is None:
+            trace.stop_reason = ("deadline" if self._elapsed() >= self.budget.deadline_s else
+                                 f"llm error after {retries + 1} tries")
             return None, 0, 0, time.perf_counter() - started
         trace.counters["llm_calls"] += 1
         used = reply.usage

@@ -8,7 +8,7 @@ expression, and answers with the reference answer, or "I don't know" when the se
 evidence. Its success is therefore an upper bound for a model over these tools: what the tools and the loop
 make possible. Its step count is what a perfect reader needs, which prices a step budget.
 
->>> from aisd.agents.tasks import load_tasks
+>>> from aisd.agents.data import load_tasks
 >>> from aisd.agents.research import ResearchTools
 >>> from aisd.agents.loop import Agent
 >>> from aisd.agents.guards import Budget
@@ -26,7 +26,7 @@ import re
 
 from aisd.core import paths# noqa: F401  (the example above)
 from aisd.agents.loop import FINAL, Policy
-from aisd.agents.tasks import Task
+from aisd.agents.data import Task
 from aisd.agents.tools import ToolCall
 
 HIT = re.compile(r"^\[([^\]]+)\]", flags=re.M)

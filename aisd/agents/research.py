@@ -16,11 +16,16 @@ from pathlib import Path
 from typing import Literal
 
 from aisd.core import paths
+from aisd.core.errors import AisdError
 from aisd.toolkit.datasets import load_beir
 from aisd.toolkit.retrieval import Retriever
 from aisd.agents.calculator import calculate as _calculate
 from aisd.agents.sandbox import run_python as _run_python
 from aisd.agents.tools import ToolRegistry
+
+class ToolInputError(AisdError):
+    """A research tool was called with an input it cannot use (the agent shows the message to the model)."""
+
 
 SNIPPET = 160            # characters of each search hit shown to the model
 READ_LIMIT = 600         # characters of a document shown to the model by read_document
@@ -35,7 +40,7 @@ class ResearchTools:
 
     def __init__(self, corpus: dict[str, dict], config: str = "bm25", embed=None):
         if not corpus:
-            raise ValueError("the collection is empty: nothing to search")
+            raise ToolInputError("the collection is empty: nothing to search")
         self.corpus, self.config = corpus, config
         texts = {i: (d.get("title", "") + "\n" + d.get("text", "")).strip() for i, d in corpus.items()}
         if config == "bm25":
@@ -60,7 +65,7 @@ class ResearchTools:
             k: how many passages to return (1 to 5)
         """
         if not query.strip():
-            raise ValueError("the query is empty: say what to look for")
+            raise ToolInputError("the query is empty: say what to look for")
         k = max(1, min(int(k), 5))
         hits = self.retriever.search(query, self.config, k=k).ids
         lines = []
@@ -79,7 +84,7 @@ class ResearchTools:
         doc_id = doc_id.strip().strip("[]")
         if doc_id not in self.corpus:
             near = [i for i in self.corpus if i.split("/")[0] == doc_id.split("/")[0]][:5]
-            raise KeyError(f"no document {doc_id!r}" + (f"; ids of that topic: {near}" if near else
+            raise ToolInputError(f"no document {doc_id!r}" + (f"; ids of that topic: {near}" if near else
                                                        "; use search to find ids"))
         self.read_ids.append(doc_id)
         doc = self.corpus[doc_id]
@@ -110,7 +115,7 @@ class ResearchTools:
             text: the fact to remember, with the id of the document it came from
         """
         if not text.strip():
-            raise ValueError("the note is empty")
+            raise ToolInputError("the note is empty")
         self.notes.append(text.strip())
         return "notes: " + " | ".join(self.notes)
 

@@ -9,12 +9,10 @@ Four approaches, each on the same tasks, each run as a :class:`~aisd.agents.trac
 - ``react``: the agent, step by step (first step forced to ``search``), :data:`AGENT_BUDGET`;
 - ``plan``: the agent, plan-then-execute, the same budget.
 
-Regenerate (after a change to the tasks, the tools, the loop or the model) with ``aisd precompute 03`` (held-out
-tasks first; a record already made by the same model is kept, so a stopped run continues), or::
-
-    python -m aisd.agents.runs --split heldout --approaches react plan --redo
-
-which rewrites the records it runs in ``datasets/research_tasks/runs.jsonl`` and keeps the others.
+Regenerate (after a change to the tasks, the tools, the loop or the model) with ``aisd precompute 03 runs``
+(:func:`aisd.agents.precompute.runs`: held-out tasks first; a record already made by the same model is kept, so a
+stopped run continues), or ``python -m aisd.agents.precompute runs --split heldout --approaches react plan --redo``,
+which rewrites the records it runs in ``datasets/research_tasks/runs_small.jsonl`` and keeps the others.
 
 >>> record = to_record(Trace(task_id="rt01", task="q?", answer="42"), "direct")
 >>> from_record(record).answer, record["approach"]
@@ -22,23 +20,22 @@ which rewrites the records it runs in ``datasets/research_tasks/runs.jsonl`` and
 """
 from __future__ import annotations
 
-import argparse
 import json
-import os
 import time
 from dataclasses import asdict
 from pathlib import Path
 
 from aisd.core import paths
+from aisd.core.errors import AisdError
 
 from aisd.rag import generation as rag
 from aisd.agents.guards import Budget
 from aisd.agents.loop import Agent
 from aisd.agents.research import ResearchTools
-from aisd.agents.tasks import Task, load_tasks
+from aisd.agents.data import Task
 from aisd.agents.trace import StepRecord, Trace
 
-RUNS_FILE = paths.DATASETS / "research_tasks" / "runs.jsonl"
+RUNS_FILE = paths.DATASETS / "research_tasks" / "runs_small.jsonl"
 APPROACHES = ("direct", "retrieve", "react", "plan")
 # Generous, so that the notebook can choose the step budget from these runs: 6 tool steps (then one forced final
 # answer), and a deadline that a busy machine (10x slower) does not hit before the steps run out.
@@ -46,6 +43,10 @@ AGENT_BUDGET = Budget(max_steps=6, max_tokens=16000, deadline_s=900.0)
 DIRECT_SYSTEM = ("Answer the question about Python in a few words. If you do not know, answer exactly: "
                  "I don't know.")
 MAX_TOKENS = 60          # a short answer (the reference answers are a few words)
+
+
+class RunsError(AisdError):
+    """An approach or a stored-runs file that does not exist."""
 
 
 def to_record(trace: Trace, approach: str) -> dict:
@@ -128,47 +129,4 @@ def run(approach: str, task: Task, tools: ResearchTools, client, model: str) -> 
         return run_retrieve(task, tools, client, model)
     if approach in ("react", "plan"):
         return run_agent(task, tools, approach, client=client, model=model)
-    raise ValueError(f"approach must be one of {APPROACHES}, not {approach!r}")
-
-
-def main(argv: list[str] | None = None) -> Path:
-    """Run the approaches on the tasks and (re)write their records in ``--out``."""
-    from aisd.toolkit.progress import progress
-    from aisd.runtime import llm
-    from aisd.runtime.models import STORED_TIER
-
-    parser = argparse.ArgumentParser(prog="python -m aisd.agents.runs", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--split", choices=("tuning", "heldout"), default=None)
-    parser.add_argument("--approaches", nargs="+", choices=APPROACHES, default=list(APPROACHES))
-    parser.add_argument("--out", type=Path, default=RUNS_FILE)
-    parser.add_argument("--tier", default=STORED_TIER, help="the local model tier (default: the stored one)")
-    parser.add_argument("--redo", action="store_true", help="run again what this model has already run")
-    args = parser.parse_args(argv)
-    tools = ResearchTools.from_collection(paths.DATASETS / "pydoc_qa")
-    client, model = llm.client(tier=args.tier, timeout=900), llm.model_name(tier=args.tier)
-    kept = {}
-    if args.out.is_file():
-        for line in args.out.read_text(encoding="utf-8").splitlines():
-            if line.strip():
-                r = json.loads(line)
-                kept[(r["approach"], r["task_id"])] = r
-    started = time.perf_counter()
-    tasks = sorted(load_tasks(split=args.split), key=lambda t: t.split != "heldout")     # held-out first
-    for task in progress(tasks, "03 tasks"):
-        for approach in args.approaches:
-            if not args.redo and kept.get((approach, task.id), {}).get("model") == model:
-                continue
-            trace = run(approach, task, tools, client, model)
-            kept[(approach, task.id)] = to_record(trace, approach)
-            print(f"{task.id} {approach:8} {trace.seconds:5.1f} s  {trace.stop_reason:12} "
-                  f"solved={task.solved_by(trace.answer)}  {str(trace.answer)[:50]!r}", flush=True)
-            order = {a: i for i, a in enumerate(APPROACHES)}
-            with open(args.out, "w", encoding="utf-8") as f:      # written after every run: resumable
-                for key in sorted(kept, key=lambda k: (order[k[0]], k[1])):
-                    f.write(json.dumps(kept[key], ensure_ascii=False) + "\n")
-    print(f"done in {time.perf_counter() - started:.0f} s; load average {os.getloadavg()[0]:.1f}")
-    return args.out
-
-
-if __name__ == "__main__":
-    main()
+    raise RunsError(f"approach must be one of {APPROACHES}, not {approach!r}")

@@ -51,9 +51,16 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from aisd.core.errors import AisdError
+
 DEFAULT_TIMEOUT_S = 5.0
 DEFAULT_MEMORY_MB = 256
 MAX_OUTPUT = 4000
+
+
+class SandboxError(AisdError):
+    """Code or files handed to the sandbox in a form it cannot run (not a string, a path outside its folder)."""
+
 
 # Runs in the child before the learner's code: the audit hook, then the code itself.
 BOOTSTRAP = r'''
@@ -177,14 +184,14 @@ def run_python(code: str, timeout_s: float = DEFAULT_TIMEOUT_S, memory_mb: int =
     True
     """
     if not isinstance(code, str):
-        raise TypeError(f"code must be a string of Python, not {type(code).__name__}")
+        raise SandboxError(f"code must be a string of Python, not {type(code).__name__}")
     folder = Path(tempfile.mkdtemp(prefix="aisd_sandbox_"))
     try:
         (folder / "main.py").write_text(code, encoding="utf-8")
         for name, text in (files or {}).items():
             target = (folder / name).resolve()
             if folder.resolve() not in target.parents:
-                raise ValueError(f"file name {name!r} would land outside the sandbox folder")
+                raise SandboxError(f"file name {name!r} would land outside the sandbox folder")
             target.write_text(text, encoding="utf-8")
         command = [*_namespace_prefix(), sys.executable, "-I", "-c", BOOTSTRAP, str(folder)]
         env = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "HOME": str(folder), "PYTHONDONTWRITEBYTECODE": "1"}

@@ -9,7 +9,7 @@ import time
 import pytest
 
 from aisd.core import paths
-from aisd.agents import Agent, Budget, ResearchTools, ToolRegistry, load_tasks, traces_table
+from aisd.agents import Agent, AgentError, Budget, ResearchTools, ToolRegistry, load_tasks, traces_table
 from aisd.agents.trace import COLUMNS
 from aisd.runtime import usage     # the module-scoped `home` fixture (a private LLM server) is in conftest
 from conftest import slowness
@@ -170,7 +170,7 @@ def test_a_policy_meets_the_same_checks_and_gate():
     assert ran["wipe"] == 0 and gated.counters["approvals_denied"] == 1
     cut = Agent(registry, policy=script_policy([ToolCall("ping", {})]), budget=Budget(max_steps=1)).run("x")
     assert cut.stop_reason == "steps" and cut.answer is None
-    with pytest.raises(ValueError):
+    with pytest.raises(AgentError):
         Agent(registry, policy=script_policy([])).run("x", strategy="plan")
 
 

@@ -8,14 +8,19 @@ import math
 import typing
 from types import SimpleNamespace
 
+import httpx
 import jsonschema
+import openai
 import pandas as pd
 import pytest
 
-from aisd.agents import (FINAL, Agent, Budget, CalculatorError, SchemaError, ToolCall, ToolCallError, ToolRegistry,
+from aisd.agents import loop, multi
+from aisd.agents import (FINAL, Agent, AgentError, Budget, ResearchTools, CalculatorError, SchemaError, ToolCall, ToolCallError, ToolRegistry,
                          Trace, approve_all, calculate, cost_per_task, json_schema_of, parse_tool_call, repeats,
                          should_stop, task_success, traces_table)
 from aisd.agents.trace import COLUMNS
+from aisd.core import paths
+from aisd.core.errors import AisdError
 
 
 # ------------------------------------------------------------------------------------------------
@@ -178,9 +183,11 @@ class ScriptedClient:
     def create(self, **request):
         self.requests.append(copy.deepcopy(request))   # the loop keeps appending to its messages
         item = self.script.pop(0)
+        if isinstance(item, BaseException):
+            raise item
         if isinstance(item, str):
             message = SimpleNamespace(content=item, tool_calls=None)
-        elif "steps" in item:
+        elif "steps" in item or "subquestions" in item:
             message = SimpleNamespace(content=json.dumps(item), tool_calls=None)
         else:
             call = SimpleNamespace(id="c", function=SimpleNamespace(name=item["tool"], arguments=json.dumps(item["arguments"])))
@@ -288,7 +295,74 @@ def test_plan_then_execute_runs_the_plan_without_the_model_then_answers():
 
 def test_agent_refuses_bad_setup():
     registry, _ = registry_with_counts()
-    with pytest.raises(ValueError, match="not in the registry"):
+    with pytest.raises(AgentError, match="not in the registry"):
         Agent(registry, client=ScriptedClient([]), model="m", first_tool="nope")
-    with pytest.raises(ValueError, match="strategy"):
+    with pytest.raises(AisdError, match="strategy"):
         Agent(registry, client=ScriptedClient([]), model="m").run("q", strategy="magic")
+
+
+# ------------------------------------------------------------------------------------------------
+# A failing model call: retried when the error is transient, then the fallback model, then a stop
+# ------------------------------------------------------------------------------------------------
+def _down():
+    return openai.APIConnectionError(request=httpx.Request("POST", "http://127.0.0.1:9/v1/chat/completions"))
+
+
+@pytest.fixture
+def quick_backoff(monkeypatch):
+    monkeypatch.setattr(loop, "BACKOFF_S", (0.001, 0.002))
+
+
+def test_a_dropped_connection_is_retried_and_the_run_goes_on(quick_backoff):
+    registry, ran = registry_with_counts()
+    client = ScriptedClient([_down(), {"tool": "lookup", "arguments": {"key": "a"}}, _down(), final("value of a")])
+    trace = Agent(registry, client=client, model="m").run("q")
+    assert trace.stop_reason == "answered" and trace.answer == "value of a" and ran["lookup"] == 1
+    assert trace.counters["llm_retries"] == 2 and trace.counters["llm_calls"] == 2 and trace.counters["fallbacks"] == 0
+
+
+def test_a_rejected_request_is_not_retried(quick_backoff):
+    registry, _ = registry_with_counts()
+    rejected = openai.BadRequestError("context too long", response=httpx.Response(
+        400, request=httpx.Request("POST", "http://x")), body=None)
+    trace = Agent(registry, client=ScriptedClient([rejected, final()]), model="m").run("q")
+    assert trace.answer is None and trace.stop_reason.startswith("llm error") and trace.counters["llm_retries"] == 0
+
+
+def test_when_every_try_fails_the_fallback_model_answers(quick_backoff):
+    registry, _ = registry_with_counts()
+    primary = ScriptedClient([_down()] * loop.ATTEMPTS * 2)
+    backup = ScriptedClient([{"tool": "lookup", "arguments": {"key": "a"}}, final("from the backup")])
+    trace = Agent(registry, client=primary, model="big", fallback=(backup, "small")).run("q")
+    assert trace.answer == "from the backup" and trace.counters["fallbacks"] == 2
+    assert trace.counters["llm_retries"] == 2 * (loop.ATTEMPTS - 1) and backup.requests[0]["model"] == "small"
+    alone = Agent(registry, client=ScriptedClient([_down()] * loop.ATTEMPTS), model="big").run("q")
+    assert alone.answer is None and alone.stop_reason.startswith("llm error")
+
+
+# ------------------------------------------------------------------------------------------------
+# Multi-agent: planner, researchers with notes (memory), synthesis from the notes alone
+# ------------------------------------------------------------------------------------------------
+def test_the_multi_agent_fans_out_keeps_notes_and_answers_from_them():
+    tools = ResearchTools.from_collection(paths.DATASETS / "pydoc_qa")
+    script = [{"subquestions": ["What does 1/0 raise?", "What does 0.0 ** -1 raise?"]},
+              {"tool": "search", "arguments": {"query": "division by zero", "k": 2}},
+              {"tool": "save_note", "arguments": {"text": "1/0 raises ZeroDivisionError [arith/1]"}},
+              final("ZeroDivisionError"),
+              {"tool": "search", "arguments": {"query": "power negative", "k": 2}},
+              final("ZeroDivisionError too"),
+              final("ZeroDivisionError")]
+    client = ScriptedClient(script)
+    trace = multi.run_multi("Which exception do both raise?", "t", tools, client, "m")
+    assert trace.answer == "ZeroDivisionError" and trace.stop_reason == "answered" and not client.script
+    assert trace.counters["researchers"] == 2 and trace.counters["notes_saved"] == 1
+    notes = multi.notes_of(trace)
+    assert notes[0].endswith("1/0 raises ZeroDivisionError [arith/1]") and "ZeroDivisionError too" in notes[1]
+    synthesis = client.requests[-1]["messages"][-1]["content"]
+    assert "ZeroDivisionError [arith/1]" in synthesis and "division by zero" not in synthesis, \
+        "the synthesis reads the notes, not the researchers' transcripts"
+    researchers = {s.note.split(":")[0] for s in trace.steps if s.note.startswith("researcher")}
+    assert researchers == {"researcher 1", "researcher 2"}
+    assert client.requests[1]["tools"] and {t["function"]["name"] for t in client.requests[1]["tools"]} == {
+        "search", "read_document", "save_note", FINAL}, "researchers get no code tool"
+    assert multi.critical_path_s(trace) <= sum(s.latency_s for s in trace.steps)

@@ -8,7 +8,7 @@ from collections import Counter
 import pytest
 
 from aisd.core import paths
-from aisd.agents.tasks import KINDS, TaskError, load_tasks, problems
+from aisd.agents.data import KINDS, TaskError, load_tasks, problems
 from aisd.toolkit.datasets import load_beir
 
 CORPUS = load_beir(paths.DATASETS / "pydoc_qa").corpus
@@ -56,6 +56,8 @@ def test_a_malformed_task_file_is_a_clear_error(tmp_path):
         load_tasks(bad)
     with pytest.raises(TaskError, match="split must be"):
         load_tasks(split="test")
+    with pytest.raises(TaskError, match="no train split"):
+        load_tasks(split="train")
 
 
 def test_every_reference_answer_is_a_success_and_a_wrong_one_is_not():
@@ -64,11 +66,12 @@ def test_every_reference_answer_is_a_success_and_a_wrong_one_is_not():
         assert not task.solved_by("a completely unrelated reply about spreadsheets"), task.id
 
 
-# --- the stored runs of notebook 03 (python -m aisd.agents.runs) and what the notebook computes from them -------
-from aisd.agents import budgets, diagnose, evaluate, runs  # noqa: E402
+# --- the stored runs of notebook 03 (aisd precompute 03 runs|multi) and what the notebook computes from them ---
+from aisd.agents import decisions, diagnose, evaluate, multi, runs  # noqa: E402
 from aisd.agents.trace import Trace  # noqa: E402
 
 STORED = runs.load_runs()
+MULTI = runs.load_runs(multi.MULTI_FILE).get("multi", {})
 BY_ID = {t.id: t for t in TASKS}
 
 
@@ -79,15 +82,11 @@ def test_the_stored_runs_cover_every_held_out_task_with_every_approach():
         assert held <= set(traces), f"{approach}: held-out tasks without a stored run: {sorted(held - set(traces))}"
 
 
-SMALL_RUNS = runs.RUNS_FILE.with_name("runs_small.jsonl")
-
-
-@pytest.mark.parametrize("stored", ["tiny", "small"])
+@pytest.mark.parametrize("stored", ["single", "multi"])
 def test_the_stored_runs_belong_to_the_current_tasks_and_are_complete_traces(stored):
-    loaded = STORED if stored == "tiny" else runs.load_runs(SMALL_RUNS)
-    if stored == "small":
-        assert loaded, f"{SMALL_RUNS} holds no run"
-        assert {t.model for traces in loaded.values() for t in traces.values()} == {"qwen2.5-coder-1.5b"}
+    loaded = STORED if stored == "single" else {"multi": MULTI}
+    assert any(loaded.values()), f"no stored {stored} run"
+    assert {t.model for traces in loaded.values() for t in traces.values()} == {"qwen2.5-coder-1.5b"}
     for approach, traces in loaded.items():
         for task_id, trace in traces.items():
             assert trace.task == BY_ID[task_id].question, f"{approach}/{task_id}: the task's question changed: re-run"
@@ -100,6 +99,10 @@ def test_the_stored_runs_belong_to_the_current_tasks_and_are_complete_traces(sto
                 assert len(llm_steps) == 1 and trace.steps[0].completion_tokens > 0
             if approach == "retrieve" and trace.answer is not None:
                 assert len(trace.steps[0].arguments["passages"]) == 3
+            if approach == "multi":
+                assert trace.steps[0].kind == "plan" and trace.counters["researchers"] >= 1
+                assert any(s.kind == "notes" for s in trace.steps), f"multi/{task_id}: the notes (memory) are missing"
+                assert multi.critical_path_s(trace) <= sum(s.latency_s for s in trace.steps) + 1e-9
 
 
 def test_a_record_round_trips():
@@ -111,11 +114,21 @@ def test_a_record_round_trips():
 
 def test_the_step_budget_rule_prices_runs_by_hand():
     three = [{"steps": 3, "solved": True}, {"steps": 5, "solved": True}, {"steps": 7, "solved": False}]
-    assert budgets.choose_step_budget(three, 0.1, 2.0) == 5        # 0.3 + 0.5 + 2.5 = 3.3 < budget 7's 3.5
-    assert budgets.choose_step_budget(three, 5.0, 2.0) == 1        # a step dearer than a person: stop at once
+    assert decisions.choose_step_budget(three, 0.1, 2.0) == 5        # 0.3 + 0.5 + 2.5 = 3.3 < budget 7's 3.5
+    assert decisions.choose_step_budget(three, 5.0, 2.0) == 1        # a step dearer than a person: stop at once
     early = [{"steps": 2, "solved": False}] * 6 + [{"steps": 6, "solved": True}]
-    assert budgets.choose_step_budget(early, 0.1, 2.0) == 6        # giving up early costs 2 steps, not the budget
-    assert budgets.choose_step_budget([{"steps": 2, "solved": True}], 0.0, 2.0) == 2    # ties: the smallest
+    assert decisions.choose_step_budget(early, 0.1, 2.0) == 6        # giving up early costs 2 steps, not the budget
+    assert decisions.choose_step_budget([{"steps": 2, "solved": True}], 0.0, 2.0) == 2    # ties: the smallest
+    assert evaluate.budget_cost(three, 5, 0.1, 2.0) == 1.1
+
+
+def test_replayed_rows_come_from_the_small_models_own_runs():
+    tuning = load_tasks(split="tuning")
+    rows = evaluate.replay_rows(STORED["react"], load_tasks(split="heldout"))
+    assert len(rows) == 20 and all(1 <= r["steps"] <= decisions.MAX_BUDGET + 1 for r in rows)
+    assert sum(r["solved"] for r in rows) == sum(BY_ID[r["task_id"]].solved_by(STORED["react"][r["task_id"]].answer)
+                                                 for r in rows)
+    assert all(r["task_id"] in {t.id for t in tuning} for r in evaluate.replay_rows(STORED["react"], tuning))
 
 
 def test_the_failure_labels_follow_their_order():
@@ -149,3 +162,14 @@ def test_compare_reports_success_with_an_interval_and_costs():
     assert ((table["ci_low"] <= table["success"]) & (table["success"] <= table["ci_high"])).all()
     assert table.loc["react", "llm_calls"] >= table.loc["direct", "llm_calls"] == 1.0
     assert (table[f"USD/1,000 tasks at {evaluate.PRICE_MODEL}"] > 0).all()
+    paired = evaluate.paired_against({a: STORED[a] for a in ("direct", "react")}, held, "direct")
+    difference = paired.loc["react", "difference"]
+    assert paired.loc["react", "tasks"] == len(held) and difference.low <= difference.estimate <= difference.high
+
+
+def test_no_quiz_key_in_the_package():
+    """Notebook 03's quiz key lives in its hidden test cell only."""
+    assert not hasattr(evaluate, "quiz_agents")
+    from aisd.core import paths as _paths
+    for path in (_paths.ROOT / "aisd" / "agents").glob("*.py"):
+        assert "quiz" not in path.read_text(encoding="utf-8").lower(), f"{path.name} mentions a quiz"

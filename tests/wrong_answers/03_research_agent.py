@@ -178,38 +178,54 @@ def failure_kind(trace, task):
     "choose_step_budget": {
         "maximises success and ignores cost": '''
 def choose_step_budget(runs, step_cost, escalation_cost):
-    return max(range(1, 11), key=lambda b: (sum(r["solved"] and r["steps"] <= b for r in runs), -b))
+    return max(range(1, 8), key=lambda b: (sum(r["solved"] and r["steps"] <= b for r in runs), -b))
 ''',
         "a run that gives up early is charged the whole budget": '''
 def choose_step_budget(runs, step_cost, escalation_cost):
     def cost(b):
         return sum(r["steps"] * step_cost if r["solved"] and r["steps"] <= b else b * step_cost + escalation_cost
                    for r in runs) / len(runs)
-    return min(range(1, 11), key=lambda b: (round(cost(b), 12), b))
+    return min(range(1, 8), key=lambda b: (round(cost(b), 12), b))
 ''',
         "forgets that a cut run still paid its steps": '''
 def choose_step_budget(runs, step_cost, escalation_cost):
     def cost(b):
         return sum(r["steps"] * step_cost + (0 if r["solved"] else escalation_cost) if r["steps"] <= b
                    else escalation_cost for r in runs) / len(runs)
-    return min(range(1, 11), key=lambda b: (round(cost(b), 12), b))
+    return min(range(1, 8), key=lambda b: (round(cost(b), 12), b))
 ''',
-        "returns the largest of equally cheap budgets": '''
+        "ships the largest budget the runs allow": '''
 def choose_step_budget(runs, step_cost, escalation_cost):
-    def cost(b):
-        return sum(r["steps"] * step_cost + (0 if r["solved"] else escalation_cost) if r["steps"] <= b
-                   else b * step_cost + escalation_cost for r in runs) / len(runs)
-    return min(range(1, 11), key=lambda b: (round(cost(b), 12), -b))
+    return max(r["steps"] for r in runs) if runs else 7
+''',
+    },
+    "token_budget": {
+        "no real limit (the worst case costs more than the person)": '''
+def token_budget():
+    return 10 ** 9, "never cut a run"
+''',
+        "the median tuning run (cuts the successful runs that read more)": '''
+def token_budget():
+    tuning = evaluate.per_task({"react": STORED["react"]}, TUNING)
+    return int(tuning["tokens"].median() / 2), "half the typical run keeps costs down"
+''',
+        "no reason given": '''
+def token_budget():
+    return 20_000, ""
 ''',
     },
     "quiz_agents": {
-        "believes a zero bootstrap interval": '''
+        "believes a zero rate is exactly zero": '''
 def quiz_agents():
-    return {"q1": "b", "q2": "c", "q3": "a", "q4": "a"}
+    return {"q1": "c", "q2": "a", "q3": "b", "q4": "a"}
 ''',
         "blames the loop": '''
 def quiz_agents():
-    return {"q1": "a", "q2": "c", "q3": "a", "q4": "b"}
+    return {"q1": "b", "q2": "a", "q3": "b", "q4": "c"}
+''',
+        "the old key of the other notebooks": '''
+def quiz_agents():
+    return {"q1": "b", "q2": "c", "q3": "a", "q4": "b"}
 ''',
     },
 }
