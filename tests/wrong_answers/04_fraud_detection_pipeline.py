@@ -21,20 +21,29 @@ def _risk(event='"label_time"', side="left", lo='np.searchsorted(times, t - wind
     return _RISK.format(event=event, side=side, lo=lo, denominator=denominator)
 
 
-_COST = '''
-def choose_cost_threshold(y_true, scores, amounts, costs):
-    y, s = np.asarray(y_true), np.asarray(scores, dtype=float)
-    loss = y * np.asarray(amounts, dtype=float)
+_BANDS = '''
+def choose_bands(y_true, scores, amounts, costs):
+    {prelude}
+    y, s, a = np.asarray(y_true), np.asarray(scores, dtype=float), np.asarray(amounts, dtype=float)
     order = np.argsort(-s, kind="stable")
-    s, y, loss = s[order], y[order], loss[order]
-    last = np.r_[np.nonzero(np.diff(s))[0], len(s) - 1]
-    flagged = last + 1
-    genuine_flagged = flagged - np.cumsum(y)[last]
-    cost = {cost}
-    candidates, totals = np.r_[math.inf, s[last]], np.r_[loss.sum(), cost]
-    return float(candidates[np.argmin(totals)])
+    s, y, a = s[order], y[order], a[order]
+    cuts = np.r_[np.nonzero(np.diff(s))[0], len(s) - 1] + 1
+    price = {{act: np.r_[0.0, np.cumsum(DE.action_costs(y, a, np.full(len(y), act), costs))[cuts - 1]]
+             for act in ("allow", "step-up", "decline")}}
+    thresholds = np.r_[math.inf, s[cuts - 1]]
+    head = price["decline"] - price["step-up"]
+    best_i = np.zeros(len(head), dtype=int)
+    for j in range(1, len(head)):
+        best_i[j] = j if head[j] < head[best_i[j - 1]] else best_i[j - 1]
+    total = head[best_i] + price["step-up"] + price["allow"][-1] - price["allow"]
+    j = int(np.argmin(total))
+    return {result}
 '''
-_COST_RIGHT = "loss.sum() - np.cumsum(loss)[last] + flagged * costs.per_alert + genuine_flagged * costs.per_false_decline"
+
+
+def _bands(prelude="pass", result="float(thresholds[j]), float(thresholds[best_i[j]])"):
+    return _BANDS.format(prelude=prelude, result=result)
+
 
 WRONG_ANSWERS = {
     "terminal_risk": {
@@ -116,38 +125,46 @@ def threshold_for_alert_budget(scores, days, alerts_per_day):
     return float(np.quantile(s, max(0.0, 1 - share)))
 ''',
     },
-    "choose_cost_threshold": {
-        "goes round the guard by pricing every threshold with C.expected_cost": '''
-from aisd.toolkit import classification as C
-
-
-def choose_cost_threshold(y_true, scores, amounts, costs):
-    candidates = [math.inf] + sorted(set(np.asarray(scores, dtype=float).tolist()), reverse=True)
-    total = [C.expected_cost(y_true, scores, t, costs, amounts) for t in candidates]
-    return float(candidates[int(np.argmin(total))])
+    "alert_budget": {
+        "today's 1.3 % (about 50 a day) copied, not decided": '''
+alert_budget = {"alerts_per_day": 50, "why": "today's team reviews 1.3 % of payments, about 50 alerts a day"}
 ''',
-        "a missed fraud costs costs.fraud_loss (0 here), not its amount": _COST.replace(
-            "loss = y * np.asarray(amounts, dtype=float)", "loss = y * float(costs.fraud_loss)").format(cost=_COST_RIGHT),
-        "forgets the false-decline cost": _COST.format(
-            cost="loss.sum() - np.cumsum(loss)[last] + flagged * costs.per_alert"),
-        "charges the alert cost only on genuine payments": _COST.format(
-            cost="loss.sum() - np.cumsum(loss)[last] + genuine_flagged * (costs.per_alert + costs.per_false_decline)"),
-        "the lowest threshold among equally cheap ones": _COST.replace(
-            "return float(candidates[np.argmin(totals)])",
-            "return float(candidates[len(totals) - 1 - np.argmin(totals[::-1])])").format(cost=_COST_RIGHT),
-        "maximises F1 instead of minimising cost": '''
-def choose_cost_threshold(y_true, scores, amounts, costs):
+        "every alert the scores could raise (400 a day): analysts paid to idle": '''
+alert_budget = {"alerts_per_day": 400, "why": "review 400 alerts a day so that no fraud is ever missed by the team"}
+''',
+        "a share of payments instead of a number of alerts": '''
+alert_budget = {"alerts_per_day": 0.013, "why": "analysts review 1.3 % of payments, as today, with 5 EUR an alert"}
+''',
+        "no reason given": '''
+alert_budget = {"alerts_per_day": 90, "why": ""}
+''',
+    },
+    "choose_bands": {
+        "one threshold: the cheapest single action for everything above it": '''
+def choose_bands(y_true, scores, amounts, costs):
+    action, t = DE.choose_single_threshold(y_true, scores, amounts, costs)
+    return DE.single_threshold_bands(action, t)
+''',
+        "the old rule: step up at the cost threshold (EUR 10 charged on every flag), decline at the budget threshold": '''
+def choose_bands(y_true, scores, amounts, costs):
     y, s = np.asarray(y_true), np.asarray(scores, dtype=float)
+    loss = y * np.asarray(amounts, dtype=float)
     order = np.argsort(-s, kind="stable")
-    s, y = s[order], y[order]
+    s, y, loss = s[order], y[order], loss[order]
     last = np.r_[np.nonzero(np.diff(s))[0], len(s) - 1]
-    tp = np.cumsum(y)[last]
-    f1 = 2 * tp / (last + 1 + y.sum())
-    return float(s[last][np.argmax(f1)])
+    flagged = last + 1
+    cost = loss.sum() - np.cumsum(loss)[last] + flagged * costs.review + (flagged - np.cumsum(y)[last]) * 10.0
+    cost_t = float(np.r_[math.inf, s[last]][np.argmin(np.r_[loss.sum(), cost])])
+    budget_t = float(s[min(len(s), 50 * 7) - 1])
+    return cost_t, max(cost_t, budget_t)
 ''',
-        "the default threshold 0.5": '''
-def choose_cost_threshold(y_true, scores, amounts, costs):
-    return 0.5
+        "step-up treated as free (the friction left out)": _bands(
+            prelude="costs = DE.ActionCosts(costs.review, 0.0, costs.step_up_stops, costs.false_decline)"),
+        "the two cuts swapped (decline below step-up)": _bands(
+            result="float(thresholds[best_i[j]]), float(thresholds[j])"),
+        "fixed bands from a blog post (step up at 0.5, decline at 0.9)": '''
+def choose_bands(y_true, scores, amounts, costs):
+    return 0.5, 0.9
 ''',
     },
     "psi": {
@@ -200,11 +217,15 @@ def psi(expected, actual, n_bins=10, floor=1e-4):
     "quiz_fraud": {
         "accuracy is a fine metric": '''
 def quiz_fraud():
-    return {"q1": "a", "q2": "c", "q3": "a", "q4": "b"}
+    return {"q1": "b", "q2": "a", "q3": "c", "q4": "a"}
 ''',
-        "PSI shows a new fraud pattern first": '''
+        "recall measured on the labelled payments": '''
 def quiz_fraud():
-    return {"q1": "b", "q2": "c", "q3": "a", "q4": "a"}
+    return {"q1": "c", "q2": "a", "q3": "c", "q4": "b"}
+''',
+        "the common b-c-a-b key of the other notebooks": '''
+def quiz_fraud():
+    return {"q1": "b", "q2": "c", "q3": "a", "q4": "b"}
 ''',
     },
 }
