@@ -84,8 +84,6 @@ def bands(scores, step_up_at: float, decline_at: float) -> np.ndarray:
 def bands_cost(y_true, scores, amounts, step_up_at: float, decline_at: float, costs: ActionCosts) -> float:
     """Total cost of the bands on these payments (EUR).
 
-    Part of the reference answer of notebook 04, exercise ``ex_choose_bands``.
-
     >>> bands_cost([1, 0, 0], [0.9, 0.5, 0.1], [100, 30, 30], 0.4, 0.8, ActionCosts())
     1.0
     """

@@ -3,9 +3,8 @@
 - ranking quality over all thresholds: :func:`roc_auc`, :func:`average_precision` (PR-AUC);
 - at an operating point: :func:`alert_precision_at_k` (an analyst team reviews ``k`` alerts a day),
   :func:`daily_alert_precision`, :func:`recall_at_fpr` (how many positives at a tolerated false-alarm rate);
-- money: :func:`expected_cost` of a threshold and :func:`choose_cost_threshold`, with
-  :class:`Costs`; :func:`decision_bands` (allow / step-up / decline);
-- capacity: :func:`threshold_for_alert_budget` (a threshold that yields a daily alert budget);
+- capacity: :func:`threshold_for_alert_budget` (a threshold that yields a daily alert budget; what each action
+  costs and the allow / step-up / decline bands are card-fraud decisions: :mod:`aisd.fraud.decisions`);
 - trust in a number: :func:`calibration_curve`, :func:`bootstrap_ci`;
 - drift: :func:`psi`, the population stability index between two samples.
 
@@ -227,86 +226,6 @@ def bootstrap_ci(metric: Callable[..., float], *columns, n_resamples: int = 1000
     return Interval(value, float(low), float(high), confidence, len(values))
 
 
-@dataclass(frozen=True)
-class Costs:
-    """What each outcome costs: a missed fraud loses ``fraud_loss`` (or its amount, when amounts are given),
-    every alert costs an analyst's ``per_alert``, every genuine customer declined costs ``per_false_decline``
-    (friction, churn)."""
-    fraud_loss: float = 100.0
-    per_alert: float = 5.0
-    per_false_decline: float = 10.0
-
-
-def _loss_per_fraud(y: np.ndarray, costs: Costs, amounts) -> np.ndarray:
-    if amounts is None:
-        return y * costs.fraud_loss
-    amounts = np.asarray(amounts, dtype=float)
-    if amounts.shape != y.shape:
-        raise AisdError(f"amounts must give one amount per example ({len(y)}), got {amounts.shape}")
-    return y * amounts
-
-
-def expected_cost(y_true, scores, threshold: float, costs: Costs = Costs(), amounts=None) -> float:
-    """Total cost of flagging every score >= ``threshold``: missed frauds + alerts + false declines.
-
-    The objective :func:`choose_cost_threshold` minimises, so it is off while a notebook grades that
-    exercise (pricing every candidate with it would be a way round writing it).
-
-    Part of the reference answer of notebook 04, exercise ``ex_choose_cost_threshold``.
-
-    >>> expected_cost([1, 0, 1, 0], [0.9, 0.8, 0.2, 0.1], threshold=0.5, costs=Costs(100, 5, 10))
-    120.0
-    """
-    y, s = _labels_scores(y_true, scores)
-    loss = _loss_per_fraud(y, costs, amounts)
-    flagged = s >= threshold
-    missed = loss[~flagged].sum()
-    return float(missed + flagged.sum() * costs.per_alert + (flagged & (y == 0)).sum() * costs.per_false_decline)
-
-
-def choose_cost_threshold(y_true, scores, amounts, costs: Costs = Costs()) -> float:
-    """The threshold with the lowest total cost on these examples, flagging every score >= it.
-
-    A missed fraud costs its amount (``costs.fraud_loss`` each when ``amounts`` is None), every flagged
-    transaction an analyst's ``costs.per_alert``, every flagged genuine one ``costs.per_false_decline``.
-    Candidates: every distinct score, and ``inf`` (flag nothing); among equal costs the highest threshold
-    (fewest alerts). Choose it on a validation window, then report its cost on later, held-out days.
-
-    Reference answer of notebook 04, exercise ``ex_choose_cost_threshold``.
-
-    >>> choose_cost_threshold([1, 0, 1, 0], [0.9, 0.8, 0.2, 0.1], [100, 50, 100, 50], Costs(0, 5, 10))
-    0.2
-    >>> choose_cost_threshold([1, 0, 0], [0.9, 0.8, 0.7], [3, 50, 50], Costs(0, 5, 10))  # a 3-euro fraud: let it go
-    inf
-    """
-    y, s = _labels_scores(y_true, scores)
-    loss = _loss_per_fraud(y, costs, amounts)
-    if not len(s):
-        return float("inf")
-    order = np.argsort(-s, kind="stable")
-    s_sorted, y_sorted, loss_sorted = s[order], y[order], loss[order]
-    last_of_each = np.r_[np.nonzero(np.diff(s_sorted))[0], len(s) - 1]
-    flagged = last_of_each + 1
-    caught = np.cumsum(loss_sorted)[last_of_each]
-    false_alarms = flagged - np.cumsum(y_sorted)[last_of_each]
-    cost = loss.sum() - caught + flagged * costs.per_alert + false_alarms * costs.per_false_decline
-    thresholds = np.r_[np.inf, s_sorted[last_of_each]]
-    cost = np.r_[loss.sum(), cost]
-    best = int(np.argmin(cost))                       # first minimum: the highest threshold among ties
-    return float(thresholds[best])
-
-
-def cost_optimal_threshold(y_true, scores, costs: Costs = Costs(), amounts=None) -> tuple[float, float]:
-    """``(threshold, cost)`` of the cheapest threshold on these examples (``inf``: flag nothing); see
-    :func:`choose_cost_threshold`.
-
-    >>> cost_optimal_threshold([1, 0, 1, 0], [0.9, 0.8, 0.2, 0.1], costs=Costs(100, 5, 10))
-    (0.2, 25.0)
-    """
-    threshold = choose_cost_threshold(y_true, scores, amounts, costs)
-    return threshold, expected_cost(y_true, scores, threshold, costs, amounts)
-
-
 def threshold_for_alert_budget(scores, days, alerts_per_day: float) -> float:
     """The lowest threshold whose alerts (scores >= it) average at most ``alerts_per_day`` over the days given.
 
@@ -331,15 +250,3 @@ def threshold_for_alert_budget(scores, days, alerts_per_day: float) -> float:
     last_of_each = np.r_[np.nonzero(np.diff(s_sorted))[0], len(s) - 1]
     fits = (last_of_each + 1) <= allowed + 1e-9
     return float(s_sorted[last_of_each][fits][-1]) if fits.any() else float("inf")
-
-
-def decision_bands(scores, step_up_at: float, decline_at: float) -> np.ndarray:
-    """``"allow"``, ``"step-up"`` (ask for a second factor) or ``"decline"`` per score.
-
-    >>> decision_bands([0.1, 0.5, 0.95], step_up_at=0.3, decline_at=0.9).tolist()
-    ['allow', 'step-up', 'decline']
-    """
-    if step_up_at > decline_at:
-        raise AisdError(f"step_up_at ({step_up_at}) must not exceed decline_at ({decline_at})")
-    s = np.asarray(scores, dtype=float)
-    return np.where(s >= decline_at, "decline", np.where(s >= step_up_at, "step-up", "allow"))

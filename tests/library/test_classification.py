@@ -1,5 +1,5 @@
 """aisd.toolkit.classification: checked against scikit-learn where it has the metric, by hand and by brute force where
-it does not (precision@k, recall at a false positive rate, PSI, costs, bootstrap)."""
+it does not (precision@k, recall at a false positive rate, PSI, bootstrap)."""
 from __future__ import annotations
 
 import numpy as np
@@ -75,38 +75,6 @@ def test_psi_by_hand():
     assert np.isfinite(C.psi([0] * 100, [1] * 100)), "an empty bin must not give infinity"
 
 
-def brute_force_threshold(y, s, costs, amounts=None):
-    candidates = [np.inf] + sorted(set(s), reverse=True)
-    values = [C.expected_cost(y, s, t, costs, amounts) for t in candidates]
-    best = int(np.argmin(values))
-    return candidates[best], values[best]
-
-
-def test_expected_cost_by_hand():
-    y, s = [1, 0, 1, 0], [0.9, 0.8, 0.2, 0.1]
-    costs = C.Costs(fraud_loss=100, per_alert=5, per_false_decline=10)
-    assert C.expected_cost(y, s, np.inf, costs) == 200.0          # nothing flagged: both frauds lost
-    assert C.expected_cost(y, s, 0.0, costs) == 4 * 5 + 2 * 10     # everything flagged
-    assert C.expected_cost(y, s, 0.5, costs, amounts=[30, 1, 70, 1]) == 70 + 2 * 5 + 10
-
-
-@pytest.mark.parametrize("y, s", list(cases(12)))
-@pytest.mark.parametrize("costs", [C.Costs(100, 5, 10), C.Costs(20, 10, 50), C.Costs(1000, 1, 1)])
-def test_cost_optimal_threshold_is_the_cheapest_of_all(y, s, costs):
-    threshold, cost = C.cost_optimal_threshold(y, s, costs)
-    want_t, want_cost = brute_force_threshold(y, s, costs)
-    assert cost == pytest.approx(want_cost) and threshold == want_t
-    assert C.expected_cost(y, s, threshold, costs) == pytest.approx(cost)
-
-
-def test_cost_optimal_threshold_with_amounts_and_when_flagging_nothing_is_cheapest():
-    y, s = np.array([1, 0, 0, 1]), np.array([0.9, 0.8, 0.7, 0.1])
-    amounts = np.array([500.0, 20, 30, 2.0])
-    assert C.cost_optimal_threshold(y, s, C.Costs(per_alert=5, per_false_decline=10), amounts) == \
-        brute_force_threshold(y, s, C.Costs(per_alert=5, per_false_decline=10), amounts)
-    assert C.cost_optimal_threshold(y, s, C.Costs(fraud_loss=1, per_alert=50)) == (np.inf, 2.0)
-
-
 def test_bootstrap_interval_covers_the_value_and_narrows_with_more_data():
     rng = np.random.default_rng(3)
 
@@ -128,13 +96,6 @@ def test_bootstrap_is_seeded_and_refuses_when_the_metric_is_mostly_undefined():
     assert C.bootstrap_ci(C.roc_auc, y, s, seed=4) == C.bootstrap_ci(C.roc_auc, y, s, seed=4)
 
 
-def test_decision_bands():
-    assert C.decision_bands([0.0, 0.3, 0.89, 0.9, 1.0], 0.3, 0.9).tolist() == \
-        ["allow", "step-up", "step-up", "decline", "decline"]
-    with pytest.raises(AisdError, match="must not exceed"):
-        C.decision_bands([0.5], 0.9, 0.3)
-
-
 @pytest.mark.parametrize("call, words", [
     (lambda: C.roc_auc([0, 0], [0.1, 0.2]), "both positives and negatives"),
     (lambda: C.roc_auc([0, 2], [0.1, 0.2]), "0 .negative. or 1"),
@@ -146,7 +107,6 @@ def test_decision_bands():
     (lambda: C.calibration_curve([0, 1], [0.1, 3.0]), "probabilities"),
     (lambda: C.psi([], [1.0]), "non-empty"),
     (lambda: C.bootstrap_ci(C.roc_auc, [0, 1], [0.1]), "same length"),
-    (lambda: C.expected_cost([0, 1], [0.1, 0.2], 0.5, amounts=[1.0]), "one amount per example"),
 ])
 def test_bad_inputs_get_clear_errors(call, words):
     with pytest.raises(AisdError, match=words):
