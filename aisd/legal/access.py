@@ -42,6 +42,11 @@ class AccessError(AisdError):
     """A user or a cache entry that breaks the entitlement rules; the message names it."""
 
 
+#: Which matter (client file) each law plays in notebook 06's access-control deep dive.
+MATTER_OF_LAW = {"aiact": "ai-startup", "cra": "ai-startup", "gdpr": "privacy", "dora": "bank",
+                 "nis2": "bank", "csrd": "esg"}
+
+
 @dataclass(frozen=True)
 class User:
     name: str
@@ -114,7 +119,7 @@ class EntitledRetriever:
         """Top ``k`` entitled chunks for ``query`` with ``config`` ``"bm25"``, ``"dense"`` or ``"hybrid"``
         (RRF of the two, each ``depth`` deep). A user with no matter gets nothing."""
         if config not in ("bm25", "dense", "hybrid"):
-            raise ValueError(f"config must be 'bm25', 'dense' or 'hybrid', not {config!r}")
+            raise AccessError(f"config must be 'bm25', 'dense' or 'hybrid', not {config!r}")
         timings: dict[str, float] = {}
         t = time.perf_counter()
         rows = self.allowed_rows(user)
@@ -129,7 +134,7 @@ class EntitledRetriever:
             timings["bm25"] = time.perf_counter() - t
         if config in ("dense", "hybrid"):
             if self.vectors is None:
-                raise RuntimeError("this EntitledRetriever was built without an embedding function")
+                raise AccessError("this EntitledRetriever was built without an embedding function")
             t = time.perf_counter()
             q = np.asarray(self.embed([query]), dtype="float32")[0]
             rankings["dense"] = self._rank(self.vectors[rows] @ q, rows, max(k, depth), positive=False)
@@ -154,7 +159,7 @@ class RowIndex:
 
     def __init__(self, retriever: EntitledRetriever, config: str = "dense"):
         if config not in ("bm25", "dense"):
-            raise ValueError(f"config must be 'bm25' or 'dense', not {config!r}")
+            raise AccessError(f"config must be 'bm25' or 'dense', not {config!r}")
         self._retriever, self.config = retriever, config
         self.ids, self.matter = retriever.ids, retriever.matter
         self.calls, self.scored = 0, set()

@@ -20,7 +20,7 @@ import string
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from aisd.legal.data import FOLDER, LAWS, Article, load_articles
+from aisd.legal.data import FOLDER, LAWS, Article, LegalDataError, load_articles
 
 #: Words that open the body of an article whose title is not followed by a numbered paragraph: the
 #: source runs title and body together ("AI literacy Providers and deployers ... shall"), so the body
@@ -187,7 +187,7 @@ def chunk_article(article: Article, level: str = "paragraph", max_chars: int = 1
     ['gdpr/8/1', 'gdpr/8/2', 'gdpr/8/2/a', 'gdpr/8/2/b']
     """
     if level not in ("article", "paragraph", "point"):
-        raise ValueError(f"level must be 'article', 'paragraph' or 'point', not {level!r}")
+        raise LegalDataError(f"level must be 'article', 'paragraph' or 'point', not {level!r}")
     parsed = parse_article(article.text)
 
     def make(path: tuple[str, ...], text: str) -> Chunk:

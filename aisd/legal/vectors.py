@@ -4,7 +4,7 @@ Embedding the corpus with the bundled MiniLM takes about two minutes on two busy
 for 2,387 chunks at load average 4, with the embedding cache off), over the notebook's budget. So
 ``python -m aisd.legal.vectors`` embeds every chunk once (as :class:`aisd.toolkit.retrieval.Retriever` indexes it:
 ``title + "\\n" + text``), every question of ``queries.jsonl`` and the few fixed questions of the notebook
-(:data:`EXTRA_TEXTS`), and writes ``datasets/eu_law_qa/chunk_vectors.npz``: float16 vectors (1.9 MB)
+(:data:`EXTRA_TEXTS`) and the sentences scored for support (:func:`support_texts`), and writes ``datasets/eu_law_qa/chunk_vectors.npz``: float16 vectors (1.9 MB)
 with the embedding cache's key of each text (sha256 of the model id and the text). :func:`embed` then
 answers from the file for every text whose key it holds (renormalised to unit length) and embeds the
 rest (a question a learner types) with :func:`aisd.runtime.embeddings.embed`; a changed chunk or another
@@ -46,6 +46,25 @@ def chunk_texts(folder: str | Path = FOLDER) -> dict[str, str]:
     return load_beir(folder, "dev").doc_texts()
 
 
+def support_texts() -> list[str]:
+    """The sentences notebook 06 scores for support (:mod:`aisd.legal.support`), as the scorer embeds them: every
+    sentence of the stored LLM answers and of the extractive answers built from the same retrieval, and the
+    labelled questions' written answers (the pairs the support threshold is chosen on)."""
+    from aisd.legal import answers, support, verify
+    from aisd.legal.data import load_questions
+    from aisd.toolkit.answer_store import load
+
+    search, text = answers.legal_search()
+    questions = load_questions()
+    out = [support.claim_text(a) for a in questions["answer"].dropna()]
+    stored = [answers.without_not_found(r["text"]) for r in load(answers.STORE).values()]
+    for question in questions["text"]:
+        ids = search.search(question, answers.ANSWER_CONFIG, k=answers.ANSWER_K).ids
+        stored.append(answers.extractive_answer(question, [(i, text[i]) for i in ids]))
+    out += [support.claim_text(s) for a in stored for s in verify.sentences(a)]
+    return list(dict.fromkeys(t for t in out if t))
+
+
 def write(path: str | Path = VECTORS) -> int:
     """Embed every chunk, question and extra text and write the vectors with their keys; returns how many.
 
@@ -54,7 +73,7 @@ def write(path: str | Path = VECTORS) -> int:
     """
     lines = (FOLDER / "queries.jsonl").read_text(encoding="utf-8").splitlines()
     questions = [json.loads(line)["text"] for line in lines if line.strip()]
-    texts = list(dict.fromkeys([*chunk_texts().values(), *questions, *EXTRA_TEXTS]))
+    texts = list(dict.fromkeys([*chunk_texts().values(), *questions, *EXTRA_TEXTS, *support_texts()]))
     vectors = embeddings.embed(texts, batch_size=16)
     keys = np.array([embeddings._key(t) for t in texts])
     np.savez_compressed(path, vectors=vectors.astype(np.float16), keys=keys)

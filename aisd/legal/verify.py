@@ -8,7 +8,11 @@ quotes in double quotes ("..." or “...”). :func:`verify_answer` checks, sent
   retrieved paragraph ``gdpr/83/5``: the point's words are in it);
 - every quoted span occurs verbatim in one of the chunks the same sentence cites (whitespace and the
   shape of quote marks aside: ``'`` and ``’`` count as one);
-- every sentence that states something cites (``require_citation``).
+- every number the sentence states outside its quotes (a deadline, an amount, an age) is a number of the cited
+  text: a paraphrase that changes "72 hours" into "48 hours" fails even without quote marks;
+- every sentence that states something cites (``require_citation``);
+- with a ``support`` scorer (:class:`aisd.legal.support.SupportScorer`), every sentence is close enough in meaning
+  to a chunk it cites: an unquoted claim citing a retrieved but unrelated provision fails.
 
 :meth:`Verification.supported_text` keeps only the sentences that pass; when none is left the system
 should abstain. :func:`quote_exactness` and :func:`citation_precision` are the metrics of a set of answers.
@@ -40,6 +44,46 @@ def normalise(text: str) -> str:
     "the 'controller' means"
     """
     return " ".join(text.translate(_APOSTROPHES).split())
+
+
+_NUMBER_WORDS = {w: n for n, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+    "seventeen eighteen nineteen twenty".split())}
+_NUMBER_WORDS.update({w: 10 * n for n, w in enumerate("thirty forty fifty sixty seventy eighty ninety".split(), 3)})
+_NUMBER_WORD = re.compile(r"\b(" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + r")(?:-(" +
+                          "|".join(w for w, n in _NUMBER_WORDS.items() if 0 < n < 10) + r"))?\b", re.IGNORECASE)
+# What names a provision or an act rather than stating a number: "Article 33(1)", "paragraph 2", "point (a)",
+# "Regulation (EU) 2016/679", "2022/2554".
+_REFERENCE = re.compile(r"\b(?:Articles?|Art\.?|paragraphs?|points?|subparagraphs?|Chapters?|Sections?|Annex(?:es)?)"
+                        r"\s*(?:\d+|[IVXL]+\b)?(?:\s?\([0-9a-z]+\))*|\b(?:Regulation|Directive|Decision)\s*\((?:EU|EC|EEC)\)"
+                        r"\s*(?:No\s*)?\d+/\d+|\b\d{2,4}/\d+(?:/[A-Z]+)?", re.IGNORECASE)
+_GROUPED = re.compile(r"\b\d{1,3}(?:[ \u00a0\u202f,]\d{3})+(?![\d,])")
+_DIGITS = re.compile(r"\d+(?:[.,]\d+)?")
+
+
+def numbers(text: str) -> set[str]:
+    """The numbers a text states, as digits ("seventy-two" is "72", "20 000 000" and "20,000,000" are
+    "20000000"), leaving out those that name a provision or an act ("Article 33(1)", "paragraph 2",
+    "Regulation (EU) 2016/679").
+
+    >>> sorted(numbers("Within seventy-two hours, fines of EUR 20 000 000 or 4 % [gdpr/83/5] under Article 83(5)."))
+    ['20000000', '4', '72']
+    """
+    text = _BRACKET.sub(" ", text or "")
+    text = _REFERENCE.sub(" ", text)
+    text = _GROUPED.sub(lambda m: re.sub(r"\D", "", m.group(0)), text)
+    text = _NUMBER_WORD.sub(lambda m: str(_NUMBER_WORDS[m.group(1).lower()] +
+                                         (_NUMBER_WORDS[m.group(2).lower()] if m.group(2) else 0)), text)
+    return {d.replace(",", ".") for d in _DIGITS.findall(text)}
+
+
+def unquoted(sentence: str) -> str:
+    """The sentence without its quoted spans and its bracketed citations: what it states in its own words.
+
+    >>> unquoted('Notify within 48 hours: "not later than 72 hours" [gdpr/33/1].')
+    'Notify within 48 hours: .'
+    """
+    return " ".join(_BRACKET.sub(" ", _QUOTE.sub(" ", sentence)).split())
 
 
 def sentences(answer: str) -> list[str]:
@@ -115,6 +159,7 @@ class SentenceCheck:
     cited: list[str]
     quotes: list[str]
     problems: list[str] = field(default_factory=list)
+    support: float | None = None      # similarity to the best cited chunk, when a support scorer was given
 
     @property
     def ok(self) -> bool:
@@ -154,14 +199,18 @@ def sentence_problems(sentence: str, retrieved: dict[str, str]) -> list[str]:
     """What is wrong with one sentence of an answer, given the chunks retrieved for it (``[]``: supported).
 
     It must cite (in square brackets) at least one provision, every cited provision must have been
-    retrieved (itself, or the paragraph that holds a cited point: :func:`covering`), and every quoted span
-    must occur verbatim (:func:`normalise`) in the text of one chunk the sentence cites. One problem per
-    cited provision not retrieved, one for a sentence citing nothing, one per quote not found.
+    retrieved (itself, or the paragraph that holds a cited point: :func:`covering`), every quoted span
+    must occur verbatim (:func:`normalise`) in the text of one chunk the sentence cites, and every number it
+    states in its own words (:func:`numbers` of :func:`unquoted`) must be a number of a chunk it cites. One
+    problem per cited provision not retrieved, one for a sentence citing nothing, one per quote not found,
+    one per number not found.
 
     Reference answer of notebook 06, exercise ``ex_sentence_problems``.
 
     >>> sentence_problems('Notify "within 72 hours" [gdpr/33/1].', {"gdpr/33/1": "not later than 72 hours"})
     ['quote not in the cited text: "within 72 hours"']
+    >>> sentence_problems('Controllers must notify a breach within 48 hours [gdpr/33/1].', {"gdpr/33/1": "not later than 72 hours"})
+    ['number not in the cited text: 48']
     """
     cited = cited_ids(sentence)
     problems, holders = [], []
@@ -176,17 +225,28 @@ def sentence_problems(sentence: str, retrieved: dict[str, str]) -> list[str]:
     for quote in (a or b for a, b in _QUOTE.findall(sentence)):
         if not any(normalise(quote) in normalise(retrieved[h]) for h in holders):
             problems.append(f'quote not in the cited text: "{quote}"')
+    if holders:
+        stated = set().union(*(numbers(retrieved[h]) for h in holders))
+        for n in sorted(numbers(unquoted(sentence)) - stated):
+            problems.append(f"number not in the cited text: {n}")
     return problems
 
 
-def verify_answer(answer: str, retrieved: dict[str, str], require_citation: bool = True) -> Verification:
+def verify_answer(answer: str, retrieved: dict[str, str], require_citation: bool = True, support=None,
+                  min_support: float = 0.0) -> Verification:
     """Check an answer against the chunks retrieved for it (``{id: text}``), sentence by sentence with
-    :func:`sentence_problems`; see the module docstring.
+    :func:`sentence_problems`; see the module docstring. With ``support`` (a scorer with
+    ``score(sentence, cited_ids)``, e.g. :class:`aisd.legal.support.SupportScorer`), a sentence whose best cited
+    chunk scores under ``min_support`` also fails: its claim is not what the provision it cites is about.
 
     >>> verify_answer("Fines are high.", {"gdpr/83/5": "..."}).problems
     ['no citation']
     >>> verify_answer("Fines are high [gdpr/83/6].", {"gdpr/83/5": "..."}).problems
     ['cites gdpr/83/6, which was not retrieved']
+    >>> class Unrelated:
+    ...     def score(self, sentence, cited): return 0.1
+    >>> verify_answer("Fines are high [gdpr/83/5].", {"gdpr/83/5": "..."}, support=Unrelated(), min_support=0.4).problems
+    ['claim not supported by the cited text (similarity 0.10 < 0.40)']
     """
     checks = []
     for sentence in sentences(answer):
@@ -194,6 +254,12 @@ def verify_answer(answer: str, retrieved: dict[str, str], require_citation: bool
             continue                                   # a bare citation line states nothing
         check = SentenceCheck(sentence, cited_ids(sentence), [a or b for a, b in _QUOTE.findall(sentence)])
         check.problems = [p for p in sentence_problems(sentence, retrieved) if require_citation or p != "no citation"]
+        holders = [h for h in (covering(c, list(retrieved)) for c in check.cited) if h]
+        if support is not None and holders:
+            check.support = support.score(sentence, holders)
+            if check.support < min_support:
+                check.problems.append(f"claim not supported by the cited text (similarity {check.support:.2f} "
+                                      f"< {min_support:.2f})")
         checks.append(check)
     return Verification(checks)
 

@@ -74,7 +74,7 @@ def test_levels_nest(articles):
     assert [c.id for c in art] == ["gdpr/9"]
     assert [c.id for c in para] == [f"gdpr/9/{i}" for i in range(1, 5)]
     assert "gdpr/9/2/a" in [c.id for c in point] and len(point) > len(para)
-    with pytest.raises(ValueError, match="level"):
+    with pytest.raises(data.LegalDataError, match="level"):
         chunking.chunk_laws(gdpr9, "sentence")
 
 
