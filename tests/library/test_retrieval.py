@@ -17,6 +17,7 @@ import pytest
 from aisd.rag import corpus, generation as rag
 
 from aisd.toolkit import datasets, metrics
+from aisd.toolkit.stats import paired_difference
 
 from aisd.core import paths
 from aisd.toolkit import retrieval as R
@@ -428,8 +429,29 @@ def test_tune_fusion_picks_the_better_weights_on_the_tuning_split():
     docs = {"a": "cat cat cat", "b": "fish swim", "c": "dog bark", "d": "exit enter"}
     # dense search reads the query "cat" as "fish"; one candidate per retriever: BM25 says a, dense says b
     r = R.Retriever(docs, embed=lambda t: _toy_embed(["fish" if x == "cat" else x for x in t]), candidates=1)
-    weights, score = R.tune_fusion(r, {"q": "cat"}, {"q": {"a": 1}}, grid=[(0.5, 1.0), (1.0, 0.5)])
-    assert weights == (1.0, 0.5) and r.weights == (1.0, 0.5) and score == 1.0
+    (fusion, weights), score = R.tune_fusion(r, {"q": "cat"}, {"q": {"a": 1}},
+                                             grid=[("rrf", (0.5, 1.0)), ("rrf", (1.0, 0.5))])
+    assert weights == (1.0, 0.5) and r.weights == (1.0, 0.5) and fusion == r.fusion == "rrf" and score == 1.0
+
+
+def test_zscore_fusion_keeps_a_sure_retriever_ahead_where_rrf_dilutes_it():
+    """A result far above the rest of its list wins z-score fusion; RRF ranks it by position only."""
+    sure = (["a"] + [f"x{i}" for i in range(20)], [9.0] + [1.0] * 20)
+    unsure = ([f"x{i}" for i in range(20)] + ["a"], [0.62] + [0.61] * 20)
+    assert R.zscore_fusion([sure, unsure])[0][0] == "a"
+    assert R.rrf([sure[0], unsure[0]])[0][0] == "x0"
+    assert R.zscore_fusion([(["a", "b"], [1.0, 1.0])]) == [("a", 0.0), ("b", 0.0)], "equal scores: no division by 0"
+    with pytest.raises(ValueError):
+        R.zscore_fusion([sure, unsure], weights=[1.0])
+
+
+def test_a_retriever_fuses_by_its_fusion_or_the_one_asked():
+    docs = {"a": "cat cat cat", "b": "fish swim", "c": "dog bark", "d": "exit enter"}
+    r = R.Retriever(docs, embed=_toy_embed, fusion="zscore")
+    assert r.search("cat", "hybrid", k=2).ids[0] == "a"
+    assert r.search("cat", "hybrid", k=2, fusion="rrf").ids[0] == "a"
+    with pytest.raises(ValueError):
+        R.Retriever(docs, embed=_toy_embed, fusion="max")
 
 
 def _rows(bm25, dense, hybrid, rerank=None):
@@ -458,8 +480,9 @@ def test_verdicts_call_a_noisy_gain_noise():
     v = R.verdicts(rows)
     assert "beats it" in v[0] and "95% CI" in v[0]
     assert "NOT RECOMMENDED here (a gain within noise)" in v[1]
-    lo, hi = R.evaluate.paired_ci(rows[3]["ndcg@10_per_query"], rows[2]["ndcg@10_per_query"])
-    assert lo < 0 < hi
+    keys = sorted(rows[3]["ndcg@10_per_query"])
+    ci = paired_difference([rows[3]["ndcg@10_per_query"][k] for k in keys], [rows[2]["ndcg@10_per_query"][k] for k in keys])
+    assert ci.low < 0 < ci.high
 
 
 def _fake_gensim_wheel(tmp: Path) -> Path:
@@ -519,8 +542,9 @@ def test_lazy_names_match_the_imports_the_import_graph_sees():
 
 
     tree = ast.parse(Path(R.__file__).read_text())
-    declared = {a.name: node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.level
-                for a in node.names}
+    prefix = "aisd.toolkit.retrieval."
+    declared = {a.name: node.module.removeprefix(prefix) for node in ast.walk(tree)
+                if isinstance(node, ast.ImportFrom) and (node.module or "").startswith(prefix) for a in node.names}
     assert declared == R._MODULE_OF
     for name in R.__all__:
         assert getattr(R, name) is getattr(importlib.import_module(f"aisd.toolkit.retrieval.{R._MODULE_OF[name]}"), name)

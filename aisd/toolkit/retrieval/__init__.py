@@ -3,7 +3,7 @@
 - ``chunking``  ``chunk_fixed(text, size, overlap)``, ``chunk_by_structure(text, max_chars)``, headings
 - ``bm25``      ``BM25Index(texts)``: keyword search over ``terms(text)`` (words, stop words out, stems)
 - ``dense``     ``DenseIndex(vectors, kind="flat"|"hnsw"|"ivf")``: FAISS over normalised embeddings
-- ``fusion``    ``rrf([ranking, ...], k=60, weights=None)``: reciprocal rank fusion
+- ``fusion``    ``rrf([ranking, ...], k=60, weights=None)``: reciprocal rank fusion; ``zscore_fusion`` of scores
 - ``rerank``    ``CrossEncoderReranker.fine_tune(pairs, labels)`` then ``.rerank(query, ids, texts)``
 - ``pipeline``  ``Retriever(docs).search(query, config, k)`` for config in ``CONFIGS``
 - ``evaluate``  every configuration scored on a BEIR collection (``aisd eval-retrieval DIR``), verdicts
@@ -29,8 +29,8 @@ if TYPE_CHECKING:  # what type checkers and the import graph (tests/library/test
     from aisd.toolkit.retrieval.collections import convert_lee
     from aisd.toolkit.retrieval.dense import DenseIndex, default_embed
     from aisd.toolkit.retrieval.evaluate import evaluate_collection, evaluate_configs, format_table, tune_fusion, verdicts
-    from aisd.toolkit.retrieval.fusion import rrf
-    from aisd.toolkit.retrieval.pipeline import CONFIGS, Retriever, SearchResult
+    from aisd.toolkit.retrieval.fusion import rrf, zscore_fusion
+    from aisd.toolkit.retrieval.pipeline import CONFIGS, FUSIONS, Retriever, SearchResult
     from aisd.toolkit.retrieval.rerank import CrossEncoderReranker, training_pairs
 
 # Each name is imported from its module on first use (PEP 562), so importing one small module of the
@@ -41,8 +41,8 @@ _HOME = {
     "chunking": ["chunk_by_structure", "chunk_fixed", "covered_ids", "is_heading", "locate_chunks"],
     "dense": ["DenseIndex", "default_embed"],
     "evaluate": ["evaluate_collection", "evaluate_configs", "format_table", "tune_fusion", "verdicts"],
-    "fusion": ["rrf"],
-    "pipeline": ["CONFIGS", "Retriever", "SearchResult"],
+    "fusion": ["rrf", "zscore_fusion"],
+    "pipeline": ["CONFIGS", "FUSIONS", "Retriever", "SearchResult"],
     "rerank": ["CrossEncoderReranker", "training_pairs"],
 }
 _MODULE_OF = {name: module for module, names in _HOME.items() for name in names}

@@ -1,4 +1,10 @@
-"""Every retrieval configuration scored on a BEIR-layout collection (what ``aisd eval-retrieval`` prints)."""
+"""Every retrieval configuration scored on a BEIR-layout collection (what ``aisd eval-retrieval`` prints).
+
+The recipe: with a tuning split (``qrels/train.tsv`` or ``qrels/dev.tsv``), the fusion (RRF or z-scores) and its
+weights are chosen on it (:func:`tune_fusion`); without one, hybrid search fuses z-scores with equal weights
+(:func:`aisd.toolkit.retrieval.fusion.zscore_fusion`), the choice that did no harm on the course's collections
+where equal-weight RRF fell below its better half.
+"""
 from __future__ import annotations
 
 from pathlib import Path
@@ -9,8 +15,8 @@ import numpy as np
 from aisd.core import paths
 from aisd.toolkit.datasets import BeirError, load_beir
 from aisd.toolkit.metrics import evaluate, ndcg_at_k
-from aisd.toolkit.retrieval.fusion import rrf
-from aisd.toolkit.retrieval.pipeline import CONFIGS, Retriever
+from aisd.toolkit.retrieval.pipeline import CONFIGS, FUSIONS, Retriever
+from aisd.toolkit.stats import paired_difference
 from aisd.toolkit.retrieval.rerank import CrossEncoderReranker, training_pairs
 
 def _percentile_ms(values: list[float], q: float) -> float:
@@ -80,51 +86,49 @@ def fine_tune_reranker_for(retriever: Retriever, data_queries: dict[str, str], t
 
 
 WEIGHT_GRID = ((1.0, 1.0), (0.7, 1.0), (1.0, 0.7), (0.5, 1.0), (1.0, 0.5))
+#: Every fusion with every (BM25, dense) weight pair: what :func:`tune_fusion` tries on a tuning split.
+FUSION_GRID = tuple((fusion, w) for fusion in FUSIONS for w in WEIGHT_GRID)
+#: The recipe without a tuning split: z-score fusion, equal weights.
+UNTUNED = ("zscore", (1.0, 1.0))
 
 
 def tune_fusion(retriever: Retriever, queries: dict[str, str], qrels: dict[str, dict[str, int]],
-                grid: Sequence[tuple[float, float]] = WEIGHT_GRID, metric: str = "ndcg@10") -> tuple[tuple, float]:
-    """Choose the (BM25, dense) fusion weights with the best ``metric`` on ``qrels`` (a tuning split),
-    set them on ``retriever`` and return ``(weights, score)``; the first of equal scores wins.
+                grid: Sequence[tuple[str, tuple[float, float]]] = FUSION_GRID,
+                metric: str = "ndcg@10") -> tuple[tuple, float]:
+    """Choose the fusion and its (BM25, dense) weights with the best ``metric`` on ``qrels`` (a tuning split),
+    set them on ``retriever`` and return ``((fusion, weights), score)``; the first of equal scores wins.
 
     >>> r = Retriever({"a": "cats purr", "b": "dogs bark", "c": "cows moo"}, embed=None)
     >>> tune_fusion(r, {"q": "purr"}, {"q": {"a": 1}})                # doctest: +SKIP
-    ((1.0, 1.0), 1.0)
+    (('rrf', (1.0, 1.0)), 1.0)
     """
     lists = {}
     for qid in qrels:
-        b, _ = retriever._bm25(queries[qid], retriever.candidates, {})
-        d, _ = retriever._dense(queries[qid], retriever.candidates, {})
-        lists[qid] = ([x for x in b if x != qid], [x for x in d if x != qid])
-    best, best_score = tuple(retriever.weights), -1.0
-    for w in grid:
-        run = {q: [x for x, _ in rrf(ls, k=retriever.rrf_k, weights=w)][:10] for q, ls in lists.items()}
+        b_ids, b_sc = retriever._bm25(queries[qid], retriever.candidates, {})
+        d_ids, d_sc = retriever._dense(queries[qid], retriever.candidates, {})
+        keep_b, keep_d = [i for i, x in enumerate(b_ids) if x != qid], [i for i, x in enumerate(d_ids) if x != qid]
+        lists[qid] = (([b_ids[i] for i in keep_b], [b_sc[i] for i in keep_b]),
+                      ([d_ids[i] for i in keep_d], [d_sc[i] for i in keep_d]))
+    best, best_score = (retriever.fusion, tuple(retriever.weights)), -1.0
+    for fusion, w in grid:
+        run = {q: [x for x, _ in retriever.fuse(b, d, fusion, w)][:10] for q, (b, d) in lists.items()}
         score = evaluate(run, qrels)[metric]
         if score > best_score + 1e-12:
-            best, best_score = tuple(w), score
-    retriever.weights = best
+            best, best_score = (fusion, tuple(w)), score
+    retriever.fusion, retriever.weights = best
     return best, best_score
-
-
-def paired_ci(a: dict[str, float], b: dict[str, float], n: int = 2000, seed: int = 0) -> tuple[float, float]:
-    """95 % bootstrap interval of mean(a - b) over the queries both score (resampling queries, paired).
-
-    >>> paired_ci({"q1": 1.0, "q2": 0.5}, {"q1": 0.5, "q2": 0.5})
-    (0.0, 0.5)
-    """
-    keys = sorted(set(a) & set(b))
-    if not keys:
-        return 0.0, 0.0
-    diff = np.array([a[k] - b[k] for k in keys])
-    rng = np.random.default_rng(seed)
-    means = diff[rng.integers(0, len(diff), size=(n, len(diff)))].mean(axis=1)
-    return float(np.percentile(means, 2.5)), float(np.percentile(means, 97.5))
 
 
 def _compare(x: dict, y: dict) -> tuple[float, tuple[float, float] | None]:
     gain = x["ndcg@10"] - y["ndcg@10"]
     per = "ndcg@10_per_query"
-    return gain, (paired_ci(x[per], y[per]) if per in x and per in y else None)
+    if per not in x or per not in y:
+        return gain, None
+    keys = sorted(set(x[per]) & set(y[per]))
+    if not keys:
+        return gain, None
+    ci = paired_difference([x[per][k] for k in keys], [y[per][k] for k in keys])
+    return gain, (ci.low, ci.high)
 
 
 def verdicts(rows: list[dict]) -> list[str]:
@@ -199,9 +203,14 @@ def evaluate_collection(folder: str | Path, split: str = "test", rerank: bool = 
             train_qrels, tuning = load_beir(folder, name).qrels, name
             break
     if tune and train_qrels is not None:
-        weights, score = tune_fusion(retriever, data.queries, train_qrels)
-        notes.append(f"fusion weights (BM25, dense) = {weights}, chosen on qrels/{tuning}.tsv "
+        (fusion, weights), score = tune_fusion(retriever, data.queries, train_qrels)
+        notes.append(f"hybrid fusion {fusion} with weights (BM25, dense) = {weights}, chosen on qrels/{tuning}.tsv "
                      f"(nDCG@10 {score:.3f} there)")
+    else:
+        retriever.fusion, retriever.weights = UNTUNED
+        why = "not tuned" if train_qrels is not None else "no tuning split (qrels/train.tsv or qrels/dev.tsv)"
+        notes.append(f"hybrid fusion {UNTUNED[0]} with equal weights ({why}): on the course's collections z-scores "
+                     f"did no harm where equal-weight RRF fell below the better single retriever")
     if rerank and train_qrels is not None:
         notes.append(f"re-ranker fine-tuned for up to {rerank_steps} steps on qrels/{tuning}.tsv")
     if not rerank:

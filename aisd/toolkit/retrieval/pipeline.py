@@ -14,10 +14,11 @@ import numpy as np
 
 from aisd.toolkit.retrieval.bm25 import BM25Index
 from aisd.toolkit.retrieval.dense import DenseIndex, default_embed
-from aisd.toolkit.retrieval.fusion import rrf
+from aisd.toolkit.retrieval.fusion import rrf, zscore_fusion
 from aisd.toolkit.retrieval.rerank import CrossEncoderReranker
 
 CONFIGS = ("bm25", "dense", "hybrid", "hybrid+rerank")
+FUSIONS = ("rrf", "zscore")
 
 
 @dataclass
@@ -32,8 +33,9 @@ class Retriever:
     """BM25, dense, hybrid and hybrid + re-rank search over ``docs`` (``{id: text}``).
 
     ``embed`` maps a list of texts to normalised vectors (default: ``aisd.embeddings.embed``).
-    Hybrid search fuses the top ``candidates`` of BM25 and of dense search with :func:`rrf`
-    (``rrf_k``, ``weights`` for BM25 and dense); hybrid + re-rank then lets ``reranker`` re-order
+    Hybrid search fuses the top ``candidates`` of BM25 and of dense search with ``fusion``: ``"rrf"``
+    (:func:`rrf`, ``rrf_k``) or ``"zscore"`` (:func:`zscore_fusion`, the recipe for a collection without tuning
+    data), ``weights`` for BM25 and dense; hybrid + re-rank then lets ``reranker`` re-order
     the top ``rerank_depth`` of that list, either replacing their order (``rerank_mode="replace"``)
     or fused with it as a third ranking (``"fuse"``: a weak re-ranker can only nudge the order).
 
@@ -44,7 +46,8 @@ class Retriever:
 
     def __init__(self, docs: dict[str, str], embed: Callable[[list[str]], np.ndarray] | None = default_embed,
                  index_kind: str = "flat", rrf_k: int = 60, candidates: int = 100,
-                 weights: tuple[float, float] = (1.0, 1.0), rerank_depth: int = 10, rerank_mode: str = "fuse"):
+                 weights: tuple[float, float] = (1.0, 1.0), rerank_depth: int = 10, rerank_mode: str = "fuse",
+                 fusion: str = "rrf"):
         if not docs:
             raise ValueError("the corpus is empty: nothing to index")
         self.ids = list(docs)
@@ -52,7 +55,9 @@ class Retriever:
         self.embed = embed
         if rerank_mode not in ("replace", "fuse"):
             raise ValueError(f"rerank_mode must be 'replace' or 'fuse', not {rerank_mode!r}")
-        self.rrf_k, self.candidates, self.weights = rrf_k, candidates, tuple(weights)
+        if fusion not in FUSIONS:
+            raise ValueError(f"fusion must be one of {FUSIONS}, not {fusion!r}")
+        self.rrf_k, self.candidates, self.weights, self.fusion = rrf_k, candidates, tuple(weights), fusion
         self.reranker: CrossEncoderReranker | None = None
         self.rerank_depth, self.rerank_mode = rerank_depth, rerank_mode
         t = time.perf_counter()
@@ -85,8 +90,19 @@ class Retriever:
         keep = ids[0] >= 0
         return [self.ids[i] for i in ids[0][keep]], [float(s) for s in sc[0][keep]]
 
-    def search(self, query: str, config: str = "hybrid", k: int = 10) -> SearchResult:
-        """Top ``k`` ids for ``query`` with one of ``CONFIGS``; ``timings`` per stage in seconds."""
+    def fuse(self, bm25: tuple[list, list], dense: tuple[list, list], fusion: str | None = None,
+             weights: tuple[float, float] | None = None) -> list[tuple[str, float]]:
+        """BM25's and dense search's ``(ids, scores)`` fused with ``fusion`` (default: the retriever's)."""
+        fusion, weights = fusion or self.fusion, weights or self.weights
+        if fusion == "rrf":
+            return rrf([bm25[0], dense[0]], k=self.rrf_k, weights=weights)
+        if fusion == "zscore":
+            return zscore_fusion([bm25, dense], weights=weights)
+        raise ValueError(f"fusion must be one of {FUSIONS}, not {fusion!r}")
+
+    def search(self, query: str, config: str = "hybrid", k: int = 10, fusion: str | None = None) -> SearchResult:
+        """Top ``k`` ids for ``query`` with one of ``CONFIGS``; ``timings`` per stage in seconds; ``fusion``
+        overrides the retriever's for this call."""
         timings: dict[str, float] = {}
         if config == "bm25":
             ids, sc = self._bm25(query, k, timings)
@@ -94,10 +110,10 @@ class Retriever:
             ids, sc = self._dense(query, k, timings)
         elif config in ("hybrid", "hybrid+rerank"):
             depth = max(k, self.candidates)
-            b_ids, _ = self._bm25(query, depth, timings)
-            d_ids, _ = self._dense(query, depth, timings)
+            b_ids, b_sc = self._bm25(query, depth, timings)
+            d_ids, d_sc = self._dense(query, depth, timings)
             t = time.perf_counter()
-            fused = rrf([b_ids, d_ids], k=self.rrf_k, weights=self.weights)
+            fused = self.fuse((b_ids, b_sc), (d_ids, d_sc), fusion)
             timings["fusion"] = time.perf_counter() - t
             ids, sc = [d for d, _ in fused], [s for _, s in fused]
             if config == "hybrid+rerank":
