@@ -43,6 +43,8 @@ for _step in [
     Step("07", "llm", "aisd.codereview.llmreview:main", "datasets/code_review/llm_reviews.jsonl", llm=True),
     Step("08", "features", "aisd.multimodal.precompute:main", "datasets/multimodal/features.npz"),
     Step("10", "audio", "aisd.meetings.precompute:main", "datasets/meetings/precomputed/"),
+    Step("10", "captions", "aisd.meetings.streaming:main",
+         "datasets/meetings/precomputed/caption_runs.jsonl (live-caption runs timed in CPU s, clean meetings + noise)"),
     Step("10", "notes", "aisd.meetings.notes:main", "datasets/meetings/llm_answers.jsonl", llm=True),
     Step("11", "runs", "aisd.resilience.precompute:main", "datasets/resilience/*.json (load and fault runs, both tiers)",
          llm=True),
