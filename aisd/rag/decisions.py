@@ -1,5 +1,6 @@
 """Design decisions made from measurements: each picks a knob on the *tuning* data by what the
-requirements say it costs, and is then scored, as it falls, on held-out data.
+requirements say it costs, and is then scored, as it falls, on held-out data. Each ``choose_*`` is one
+valid way to decide (the notebook grades a learner's choice by its held-out outcome, not by agreeing with it).
 
 - ``abstention_cost(top_scores, answer_ok, threshold, wrong_cost, escalation_cost)``: the cost per
   question of "abstain (escalate to a human) when the best retrieval score is below ``threshold``";
@@ -7,7 +8,7 @@ requirements say it costs, and is then scored, as it falls, on held-out data.
 - ``cache_outcomes(similarities, same_answer, threshold)`` and ``choose_cache_threshold(...)``: a
   semantic-cache threshold with the most hits under a wrong-hit budget;
 - ``choose_rerank_depth(rows, budget_ms)``: the re-rank depth with the best quality within a latency budget;
-- ``bootstrap_ci(values)``: a percentile bootstrap confidence interval for a mean over a small set.
+- ``bootstrap_ci(values)``: kept only for callers outside notebook 02 (use :mod:`aisd.toolkit.stats`).
 
 >>> scores, ok = [0.2, 0.5, 0.7], [False, False, True]
 >>> choose_threshold(scores, ok, wrong_cost=10, escalation_cost=2)     # escalate the two weak ones
@@ -22,6 +23,12 @@ from typing import Sequence
 
 import numpy as np
 
+from aisd.core.errors import AisdError
+
+
+class DecisionError(AisdError):
+    """Inputs a decision cannot be made from (mismatched lengths, nothing measured)."""
+
 
 def abstention_cost(top_scores: Sequence[float], answer_ok: Sequence[bool], threshold: float,
                     wrong_cost: float, escalation_cost: float) -> float:
@@ -33,7 +40,7 @@ def abstention_cost(top_scores: Sequence[float], answer_ok: Sequence[bool], thre
     """
     s, ok = np.asarray(top_scores, dtype=float), np.asarray(answer_ok, dtype=bool)
     if s.shape != ok.shape or s.size == 0:
-        raise ValueError(f"need as many answer_ok flags as scores (got {s.size} scores, {ok.size} flags), at least one")
+        raise DecisionError(f"need as many answer_ok flags as scores (got {s.size} scores, {ok.size} flags), at least one")
     abstain = s < threshold
     return float((abstain * escalation_cost + (~abstain & ~ok) * wrong_cost).mean())
 
@@ -92,6 +99,18 @@ def choose_cache_threshold(similarities: Sequence[float], same_answer: Sequence[
     return math.inf
 
 
+def retrieval_budget_ms() -> tuple[float, str]:
+    """A p95 budget for retrieval (ms) inside the 2 s first-token budget, and why (one line).
+
+    Reference answer of notebook 02, exercise ``ex_retrieval_budget_ms``.
+
+    >>> retrieval_budget_ms()[0]
+    200.0
+    """
+    return 200.0, ("a tenth of the 2 s to the first token: the hosted LLM reading ~600 prompt tokens needs most of it, "
+                   "and hybrid search measured here takes a few ms, so re-ranking has room")
+
+
 def choose_rerank_depth(rows: Sequence[dict], budget_ms: float) -> int:
     """The re-rank depth with the highest ``ndcg@10`` among the rows whose ``p95_ms`` is within the budget.
 
@@ -121,7 +140,7 @@ def bootstrap_ci(values: Sequence[float], confidence: float = 0.95, resamples: i
     """
     v = np.asarray(values, dtype=float)
     if v.size == 0:
-        raise ValueError("no values to bootstrap")
+        raise DecisionError("no values to bootstrap")
     rng = np.random.default_rng(seed)
     means = v[rng.integers(0, v.size, size=(resamples, v.size))].mean(axis=1)
     alpha = (1 - confidence) / 2

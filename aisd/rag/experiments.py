@@ -92,7 +92,8 @@ def hnsw_sweep(vectors: np.ndarray, queries: np.ndarray, ef_values: Sequence[int
 def rerank_depth_sweep(retriever, queries: dict[str, str], qrels: dict[str, dict], depths: Sequence[int]) -> list[dict]:
     """nDCG@10 and p50/p95 latency (ms) of the pipeline's hybrid search with its top ``depth`` re-ranked
     (``retriever.search(q, "hybrid+rerank")`` with ``retriever.rerank_depth = depth``; depth 0 is plain
-    hybrid), each question searched and timed at each depth. ``retriever.reranker`` must be set.
+    hybrid), each question searched and timed at each depth. ``retriever.reranker`` must be set. Each row also
+    keeps ``"ndcg@10 per question"`` (in the order of ``qrels``), for a paired comparison of two depths.
     """
     before = retriever.rerank_depth
     rows = []
@@ -105,7 +106,7 @@ def rerank_depth_sweep(retriever, queries: dict[str, str], qrels: dict[str, dict
                 quality.append(ndcg_at_k(res.ids, rel, 10))
                 latency.append(sum(res.timings.values()) * 1000)
             rows.append({"depth": d, "ndcg@10": float(np.mean(quality)), "p50_ms": float(np.percentile(latency, 50)),
-                         "p95_ms": float(np.percentile(latency, 95))})
+                         "p95_ms": float(np.percentile(latency, 95)), "ndcg@10 per question": quality})
     finally:
         retriever.rerank_depth = before
     return rows

@@ -49,22 +49,6 @@ def build_messages(question: str, passages: Sequence[tuple[str, str]], max_chars
     return [{"role": "system", "content": system}, {"role": "user", "content": user}]
 
 
-def question_ids(folder, split: str) -> list[str]:
-    """Ids of the questions of one split of a labelled set (``metadata.split`` in ``queries.jsonl``:
-    ``"tuning"`` or ``"heldout"``), answerable or not, in file order.
-
-    >>> from aisd.core import paths
-    >>> len(question_ids(paths.DATASETS / "pydoc_qa", "heldout")) > 50
-    True
-    """
-    import json
-    from pathlib import Path
-
-    with open(Path(folder) / "queries.jsonl", encoding="utf-8") as f:
-        rows = [json.loads(line) for line in f if line.strip()]
-    return [r["_id"] for r in rows if r.get("metadata", {}).get("split") == split]
-
-
 def parse_citations(answer: str) -> list[str]:
     """Passage ids cited as ``[topic/n]`` in ``answer``, in order, without repeats.
 

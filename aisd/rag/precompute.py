@@ -18,17 +18,17 @@ def notebook_02_requests() -> list[tuple[str, list[dict]]]:
     The notebook's pipeline sends only those its abstention gate lets through (and every unanswerable one);
     its tier comparison reads them all.
     """
-    from aisd.toolkit import datasets
     from aisd.rag import generation as rag
+    from aisd.rag.data import load_split, question_ids
     from aisd.rag.experiments import choose_config
     from aisd.toolkit.retrieval import Retriever
 
-    tuning, heldout = datasets.load_beir(STORE.parent, "dev"), datasets.load_beir(STORE.parent, "test")
+    tuning, heldout = load_split("tuning", STORE.parent), load_split("heldout", STORE.parent)
     retriever = Retriever(heldout.doc_texts())
     config, _ = choose_config(retriever, tuning.queries, tuning.qrels, k=rag.ANSWER_K)
     text_of = dict(zip(retriever.ids, retriever.texts))
     out = []
-    for qid in rag.question_ids(STORE.parent, "heldout"):
+    for qid in question_ids("heldout", STORE.parent):
         ids = retriever.search(heldout.queries[qid], config, k=rag.ANSWER_K).ids
         out.append((qid, rag.build_messages(heldout.queries[qid], [(i, text_of[i]) for i in ids],
                                             max_chars=rag.PASSAGE_CHARS, system=rag.SYSTEM_PROMPT)))

@@ -36,7 +36,7 @@ def test_choose_threshold_is_the_cheapest_and_moves_with_the_costs():
 
 
 def test_abstention_cost_rejects_mismatched_inputs():
-    with pytest.raises(ValueError, match="as many"):
+    with pytest.raises(decisions.DecisionError, match="as many"):
         decisions.abstention_cost([0.1, 0.2], [True], 0.5, 10, 2)
 
 
@@ -65,8 +65,28 @@ def test_bootstrap_ci_covers_the_mean_and_narrows_with_more_data():
     assert lo <= small.mean() <= hi
     lo2, hi2 = decisions.bootstrap_ci(large)
     assert hi2 - lo2 < hi - lo
-    with pytest.raises(ValueError):
+    with pytest.raises(decisions.DecisionError):
         decisions.bootstrap_ci([])
+
+
+def test_split_names_are_mapped_at_load_time():
+    """Notebook 02 speaks of tuning and heldout; the BEIR files' dev and test stay inside aisd.rag.data."""
+    from aisd.rag import data
+
+    tuning, heldout = data.load_split("tuning"), data.load_split("heldout")
+    assert set(tuning.qrels) <= set(data.question_ids("tuning"))
+    assert set(heldout.qrels) <= set(data.question_ids("heldout"))
+    assert not set(data.question_ids("tuning")) & set(data.question_ids("heldout"))
+    with pytest.raises(data.SplitError, match="tuning, heldout"):
+        data.load_split("test")
+
+
+def test_system_is_the_shared_requirements_and_a_reviewed_design():
+    from aisd.rag import system
+    from aisd.toolkit.design import review
+    from aisd.toolkit.requirements import CUSTOMER_SUPPORT
+
+    assert system.REQUIREMENTS is CUSTOMER_SUPPORT and review(system.DESIGN) == []
 
 
 def test_nearest_earlier_and_simulated_traffic():
