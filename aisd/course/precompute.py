@@ -34,7 +34,10 @@ class Step:
 STEPS: dict[str, list[Step]] = {}
 for _step in [
     Step("02", "answers", "aisd.rag.precompute:main", "datasets/pydoc_qa/answers.jsonl (tiny and small)", llm=True),
-    Step("03", "runs", "aisd.agents.runs:main", "datasets/research_tasks/runs.jsonl", llm=True),
+    Step("03", "runs", "aisd.agents.precompute:runs", "datasets/research_tasks/runs_small.jsonl (held-out first)",
+         llm=True),
+    Step("03", "multi", "aisd.agents.precompute:multi",
+         "datasets/research_tasks/runs_multi.jsonl (multi-agent on multi-hop tasks, held-out first)", llm=True),
     Step("04", "seeds", "aisd.fraud.precompute:seeds", "datasets/creditcard_fraud/simulated_seeds.csv (5 simulator seeds)"),
     Step("05", "scores", "aisd.moderation.precompute:minilm", "datasets/tweeteval/minilm_*"),
     Step("05", "llm", "aisd.moderation.llm_stage:store_answers", "datasets/tweeteval/llm_answers.jsonl", llm=True),
