@@ -168,3 +168,16 @@ def interaction_matrix(frame: pd.DataFrame, n_users: int, n_items: int) -> sp.cs
     m = sp.csr_matrix((np.ones(len(users), dtype=np.float32), (users, items)), shape=(n_users, n_items))
     m.data[:] = 1.0                      # a pair seen twice is still one interaction
     return m
+
+
+def user_split(users, seed: int = 0) -> dict[str, np.ndarray]:
+    """The users cut in two halves at random: ``tuning`` (every choice is made on them) and ``heldout``
+    (only reported), each sorted.
+
+    >>> halves = user_split(range(10), seed=0)
+    >>> sorted(halves), len(halves["tuning"]), len(halves["heldout"])
+    (['heldout', 'tuning'], 5, 5)
+    """
+    order = np.random.default_rng(seed).permutation(np.asarray(list(users)))
+    half = len(order) // 2
+    return {"tuning": np.sort(order[:half]), "heldout": np.sort(order[half:])}

@@ -34,8 +34,6 @@ def recall_at_k(recommended: Sequence[Hashable], relevant: Iterable[Hashable], k
 def ndcg_at_k(recommended: Sequence[Hashable], relevant: Iterable[Hashable], k: int) -> float:
     """NDCG@k with gain 1 for a held-out item, 0 otherwise (log2 discount, ideal = all hits first).
 
-    Reference answer of notebook 09, exercise ``ex_ndcg_at_k``.
-
     >>> round(ndcg_at_k([4, 2, 8], {2}, k=3), 4)     # one hit at rank 2: 1 / log2(3)
     0.6309
     """
@@ -123,8 +121,8 @@ def gini(counts: Sequence[float]) -> float:
 def per_user_scores(recommended: Mapping[int, Sequence[int]], truth: Mapping[int, Iterable[int]],
                     k: int) -> dict[str, np.ndarray]:
     """recall@k, NDCG@k and AP@k of every user of ``truth`` (in its order), for confidence intervals:
-    e.g. ``aisd.toolkit.classification.bootstrap_ci(np.mean, scores["recall@10"])``, or the paired
-    difference of two approaches on the same users.
+    e.g. ``aisd.toolkit.stats.bootstrap(np.mean, scores["recall@10"])``, or the paired
+    difference of two approaches on the same users (``aisd.toolkit.stats.paired_difference``).
 
     >>> per_user_scores({0: [1], 1: [2]}, {0: {1}, 1: {3}}, k=1)["recall@1"].tolist()
     [1.0, 0.0]

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from aisd.core.errors import AisdError
-from aisd.recsys import baselines as b, coldstart, data, evaluate, features, pipeline, simulate
+from aisd.recsys import baselines as b, coldstart, data, evaluate, features, offpolicy, pipeline, simulate
 from aisd.recsys.split import Split, split_by_time
 
 
@@ -146,3 +146,41 @@ def test_the_simulation_is_reproducible_and_checks_its_input(loop_inputs):
         simulate.simulate_feedback_loop(truth, start, personal=np.zeros((2, 2)))
     probabilities = simulate.true_click_probabilities(np.array([[3.0, -1.0], [1.0, 0.0]]), mean_ctr=0.1)
     assert probabilities.mean() == pytest.approx(0.1) and probabilities.min() == 0
+
+
+def test_position_bias_lowers_clicks_on_the_lower_slots(loop_inputs):
+    truth, start = loop_inputs
+    biased = simulate.simulate_feedback_loop(truth, start, rounds=5, k=5)
+    unbiased = simulate.simulate_feedback_loop(truth, start, rounds=5, k=5, position_bias=False)
+    assert biased["ctr"].mean() < 0.85 * unbiased["ctr"].mean()
+    look = offpolicy.examination(10)
+    assert look[0] == 1.0 and np.all(np.diff(look) < 0) and look[-1] == pytest.approx(1 / np.log2(11))
+
+
+def test_inverse_propensity_scoring_recovers_a_new_policy_where_a_naive_replay_does_not():
+    rng = np.random.default_rng(3)
+    truth = rng.beta(1, 6, size=(300, 40))
+    scores = np.log(truth) + rng.normal(0, 1.0, size=truth.shape)       # today's system: noisy view of the truth
+    log = offpolicy.log_policy(truth, scores, k=5, temperature=1.0, rounds=60, seed=2)
+    assert log.shown.shape == (300 * 60, 5) and np.allclose(log.policy.sum(axis=1), 1)
+    assert np.allclose(log.propensity, log.policy[log.users[:, None], log.shown])
+    target = b.top_k(scores, None, 5)[:, ::-1]         # a new policy: today's top 5, best at the bottom
+    true = offpolicy.policy_clicks_per_list(truth, target).mean()
+    ips = offpolicy.ips_clicks_per_list(log, target).mean()
+    naive = offpolicy.naive_clicks_per_list(log, target).mean()     # blind to position: too high
+    assert abs(ips - true) < 0.08 * true, (ips, true)
+    assert abs(naive - true) > 2 * abs(ips - true), "the naive replay should be further from the truth"
+    with pytest.raises(AisdError, match="slots"):
+        offpolicy.ips_clicks_per_list(log, target[:, :3])
+    with pytest.raises(AisdError, match="temperature"):
+        offpolicy.softmax_rows(scores, 0.0)
+
+
+def test_the_exploration_sweep_and_the_list_click_rates(loop_inputs):
+    truth, start = loop_inputs
+    rows = simulate.exploration_sweep(truth, start, truth, [0.3, 0.1], rounds=4, k=5)     # a system that knows the truth
+    assert [r["exploration"] for r in rows] == [0.0, 0.1, 0.3] and rows[0]["ctr_loss"] == 0.0
+    assert rows[2]["ctr_loss"] > 0 and rows[2]["items_ever_clicked"] >= rows[0]["items_ever_clicked"]
+    lists = b.top_k(truth, None, 5)
+    rates = simulate.list_click_rates(truth, lists, 0.05)
+    assert rates.mean() == pytest.approx(0.05, abs=1e-6) and rates.min() >= 0
