@@ -110,16 +110,20 @@ def band_bounds(tuning_scores, tuning_labels, precision_floor: float, review_sha
     return low, high
 
 
-def band_posts(split: str = "heldout") -> list[str]:
+def band_posts(split: str = "heldout", reference: bool = False) -> list[str]:
     """The uncertain posts whose LLM answers are stored (TF-IDF scores in :func:`band_bounds`, chosen on the tuning
-    split under the requirements): of the held-out split (what the notebook measures on) or of the tuning split."""
-    from aisd.moderation import classify, data
+    split under the requirements): of the held-out split (what the notebook measures on) or of the tuning split.
+    ``reference=True``: only those in the band of the reference thresholds
+    (:func:`aisd.moderation.decisions.choose_thresholds`), the ones the notebook's tier comparison reads."""
+    from aisd.moderation import classify, data, decisions
     from aisd.moderation.system import REQUIREMENTS as R
 
     train, tuning, heldout = (data.load("offensive", s) for s in data.SPLITS)
     model = classify.train_tfidf(train.text, train.label)
-    low, high = band_bounds(model.predict_proba(tuning.text)[:, 1], tuning.label, R.remove_precision_floor,
-                            R.review_share)
+    tuning_scores = model.predict_proba(tuning.text)[:, 1]
+    low, high = band_bounds(tuning_scores, tuning.label, R.remove_precision_floor, R.review_share)
+    if reference:
+        high, low = decisions.choose_thresholds(tuning_scores, tuning.label, R)
     posts = {"heldout": heldout, "tuning": tuning}[split].text
     s = model.predict_proba(posts)[:, 1]
     return posts[(s >= low) & (s < high)].tolist()
@@ -127,12 +131,15 @@ def band_posts(split: str = "heldout") -> list[str]:
 
 def store_answers() -> None:
     """Store the answers to every band post (:func:`band_posts`): the small model's, and the tiny model's in both
-    wordings of :data:`PROMPTS` (the router's confidence check), held-out posts first. Each answer is appended as it
+    wordings of :data:`PROMPTS` (the router's confidence check), held-out posts first (for the tiny model, those of
+    the reference band first). Each answer is appended as it
     is made (a stopped run continues); at the end the file keeps exactly these answers."""
     from aisd.toolkit.progress import progress
 
     heldout, tuning = band_posts("heldout"), band_posts("tuning")
-    plan = [("small", heldout, (SYSTEM_PROMPT,)), ("tiny", heldout, PROMPTS), ("tiny", tuning, PROMPTS),
+    first = band_posts("heldout", reference=True)         # the tier comparison's posts: the tiny model's first
+    heldout_tiny = first + [p for p in heldout if p not in set(first)]
+    plan = [("small", heldout, (SYSTEM_PROMPT,)), ("tiny", heldout_tiny, PROMPTS), ("tiny", tuning, PROMPTS),
             ("small", tuning, (SYSTEM_PROMPT,))]
     keys = []
     for tier, posts, prompts in plan:
