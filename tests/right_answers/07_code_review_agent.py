@@ -1,8 +1,8 @@
 """Right answers to the exercises of 07_code_review_agent written another valid way: each set replaces every answer
 cell (``{grade_id: source}``) and must earn every point, hidden tests included (run with
 ``conftest.points_lost_with``): the mirror of ``tests/wrong_answers/``. The decisions get two different methods each:
-a search over the observed scores with the opposite tie rule and an analytic (Bayes) rule for the merge gate; a
-strict and a looser, differently argued budget for the LLM's noise."""
+midpoints between the observed scores with the opposite tie rule, and one cumulative pass over the sorted scores,
+for the merge gate; a strict and a looser, differently argued budget for the LLM's noise."""
 
 RIGHT_ANSWERS = [{
     "ex_changed_lines": '''
@@ -66,17 +66,17 @@ def quiz_review():
 }, {
     "ex_choose_block_threshold": '''
 def choose_block_threshold(pr_scores, is_bug, false_block_cost: float, missed_bug_cost: float) -> float:
-    # Bayes: blocking a PR pays when its chance of a bug exceeds c_fb / (c_fb + c_miss). Estimate that chance per
-    # score level on these PRs, and block from the lowest level above which every level pays.
-    cut = false_block_cost / (false_block_cost + missed_bug_cost)
-    scores, bugs = np.asarray(pr_scores, dtype=float), np.asarray(is_bug, dtype=bool)
-    best = math.inf
-    for level in sorted(set(scores.tolist()), reverse=True):
-        if bugs[scores == level].mean() > cut:
-            best = level
-        else:
-            break
-    return best
+    # One pass over the PRs from the highest score down: cumulative clean PRs blocked and bugs caught give every
+    # threshold's cost at once (the cost of never blocking minus what each blocked bug saves, plus each false block).
+    order = np.argsort(-np.asarray(pr_scores, dtype=float), kind="stable")
+    s = np.asarray(pr_scores, dtype=float)[order]
+    b = np.asarray(is_bug, dtype=bool)[order]
+    cost = missed_bug_cost * b.sum() - missed_bug_cost * np.cumsum(b) + false_block_cost * np.cumsum(~b)
+    last = np.r_[s[1:] != s[:-1], True]               # a threshold blocks every PR of its score level
+    levels, costs = s[last], cost[last]
+    if costs.size == 0 or costs.min() >= missed_bug_cost * b.sum():
+        return math.inf
+    return float(levels[np.flatnonzero(costs == costs.min())[0]])   # ties: the highest level (block fewer)
 ''',
     "ex_llm_noise_budget": '''
 def llm_noise_budget():
