@@ -10,7 +10,7 @@ first. On 2 quiet cores it makes ~25 tokens/s; on a busy machine ten times fewer
 background (``nohup aisd precompute 07 > precompute-07.log &``) and commit the files they write.
 
 >>> [s.step for s in STEPS["07"]]
-['tests', 'llm']
+['tests', 'llm', 'verify']
 """
 from __future__ import annotations
 
@@ -45,8 +45,11 @@ for _step in [
          llm=True),
     Step("06", "vectors", "aisd.legal.vectors:write",
          "datasets/eu_law_qa/chunk_vectors.npz (chunks, questions, answers' sentences: after 06 answers)"),
-    Step("07", "tests", "aisd.codereview.testrun:main", "datasets/code_review/test_runs.jsonl"),
-    Step("07", "llm", "aisd.codereview.llmreview:main", "datasets/code_review/llm_reviews.jsonl", llm=True),
+    Step("07", "tests", "aisd.codereview.precompute:tests", "datasets/code_review/test_runs.jsonl"),
+    Step("07", "llm", "aisd.codereview.precompute:llm", "datasets/code_review/llm_reviews.jsonl", llm=True),
+    Step("07", "verify", "aisd.codereview.precompute:verify_findings",
+         "datasets/code_review/llm_verify*.jsonl, llm_injection.jsonl (the LLM's failing tests; a planted injection)",
+         llm=True),
     Step("08", "features", "aisd.multimodal.precompute:main", "datasets/multimodal/features.npz"),
     Step("10", "audio", "aisd.meetings.precompute:main", "datasets/meetings/precomputed/"),
     Step("10", "captions", "aisd.meetings.streaming:main",
