@@ -15,8 +15,6 @@ with the numbers each choice rests on (stated, so a drill has one right answer).
 """
 from __future__ import annotations
 
-from dataclasses import replace
-
 from aisd.estimation.estimate import SECONDS_PER_DAY
 
 # Each choice: what it is, the numbers it rests on. Costs per 1 million tokens are list prices of
@@ -49,9 +47,9 @@ def what_breaks(req) -> set:
     - ``cache``: the entries' lifetime, against ``max_staleness_hours``.
 
     >>> from aisd.toolkit.requirements import CUSTOMER_SUPPORT
-    >>> sorted(what_breaks(replace(CUSTOMER_SUPPORT, daily_active_users=250_000)))
+    >>> sorted(what_breaks(CUSTOMER_SUPPORT.replace(daily_active_users=250_000)))
     ['model', 'rate_limit']
-    >>> sorted(what_breaks(replace(CUSTOMER_SUPPORT, max_staleness_hours=1, first_token_budget_s=0.5)))
+    >>> sorted(what_breaks(CUSTOMER_SUPPORT.replace(max_staleness_hours=1, first_token_budget_s=0.5)))
     ['cache', 'prompt']
     """
     b = BASELINE
@@ -86,4 +84,4 @@ def scenario(req, change: dict):
     >>> scenario(CUSTOMER_SUPPORT, {"peak_factor": 10}).peak_factor, CUSTOMER_SUPPORT.peak_factor
     (10, 5)
     """
-    return replace(req, **change)
+    return req.replace(**change)
