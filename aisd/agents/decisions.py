@@ -22,9 +22,8 @@ from aisd.agents.system import REQUIREMENTS
 MAX_BUDGET = 7       # the stored runs' own: 6 tool steps and the forced final answer
 
 
-def choose_step_budget(runs: Sequence[dict], step_cost: float, escalation_cost: float,
-                       max_budget: int = MAX_BUDGET) -> int:
-    """The step budget (1 to ``max_budget``) with the lowest mean cost per task over ``runs``
+def choose_step_budget(runs: Sequence[dict], step_cost: float, escalation_cost: float) -> int:
+    """The step budget (1 to :data:`MAX_BUDGET`) with the lowest mean cost per task over ``runs``
     (``[{"steps": int, "solved": bool}, ...]``, see the module); among equally cheap budgets, the smallest.
 
     Reference answer of notebook 03, exercise ``ex_choose_step_budget`` (the grade is the outcome of a budget on
@@ -33,7 +32,7 @@ def choose_step_budget(runs: Sequence[dict], step_cost: float, escalation_cost: 
     >>> choose_step_budget([{"steps": 4, "solved": True}], step_cost=1.0, escalation_cost=2.0)
     1
     """
-    return min(range(1, max_budget + 1),
+    return min(range(1, MAX_BUDGET + 1),
                key=lambda b: (round(budget_cost(runs, b, step_cost, escalation_cost), 12), b))
 
 
