@@ -272,7 +272,7 @@ def update_readme(report: BenchReport, readme: Path = paths.ROOT / "README.md") 
     """Replace the text between ``<!-- bench:start -->`` and ``<!-- bench:end -->`` with the table."""
     text = readme.read_text()
     if README_START not in text or README_END not in text:
-        raise ValueError(f"{readme} has no {README_START} ... {README_END} markers")
+        raise AisdError(f"{readme} has no {README_START} ... {README_END} markers")
     block = (f"{README_START}\n{report.table()}\n\nRe-measure with `.venv/bin/aisd bench notebooks "
              f"--update-readme` (`--json` for the figures as JSON, `--enforce` to fail over budget).\n"
              f"{README_END}")

@@ -28,6 +28,13 @@ import requests
 from aisd.course import hub
 
 
+from aisd.core.errors import AisdError
+
+
+class HubError(AisdError, RuntimeError):
+    """The class hub or a user's server did not start or answer (the message holds the hub's log)."""
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -80,7 +87,7 @@ class ClassHub:
             except requests.RequestException:
                 pass
             if self.proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError("the hub did not start:\n" + self.log()[-4000:])
+                raise HubError("the hub did not start:\n" + self.log()[-4000:])
             time.sleep(0.3)
         self.token = (self.state / "admin-token").read_text().strip()
         self.session.headers["Authorization"] = f"token {self.token}"
@@ -140,7 +147,7 @@ class ClassHub:
         started = time.monotonic()
         r = self.api("POST", f"/users/{user}/server")
         if r.status_code in (401, 403, 404):
-            raise RuntimeError(f"starting {user}'s server: {r.status_code} {r.text}")
+            raise HubError(f"starting {user}'s server: {r.status_code} {r.text}")
         # 201 started, 202 starting, 400 already running; JupyterHub 6.1.1 can also answer 500 for a spawn
         # slower than its slow_spawn_timeout (InvalidStateError) while the spawn goes on: wait and see.
         self.wait_ready(user, timeout, started)
@@ -158,7 +165,7 @@ class ClassHub:
                     return
             gone_since = (gone_since or time.monotonic()) if not server else None
             if gone_since and time.monotonic() - gone_since > 20:      # neither starting nor running
-                raise RuntimeError(f"{user}'s server stopped while starting: {model}\n{self.log()[-3000:]}")
+                raise HubError(f"{user}'s server stopped while starting: {model}\n{self.log()[-3000:]}")
             if time.monotonic() - started > timeout:
                 raise TimeoutError(f"{user}'s server not ready after {timeout:g} s: {model}\n{self.log()[-3000:]}")
             time.sleep(0.5)
@@ -217,7 +224,7 @@ class ClassHub:
             while True:
                 raw = await ws.read_message()
                 if raw is None:
-                    raise RuntimeError(f"{user}'s kernel closed the connection")
+                    raise HubError(f"{user}'s kernel closed the connection")
                 msg = json.loads(raw)
                 if msg.get("parent_header", {}).get("msg_id") != msg_id:
                     continue

@@ -11,6 +11,13 @@ from __future__ import annotations
 import numpy as np
 
 
+from aisd.core.errors import AisdError
+
+
+class SimilarityError(AisdError, ValueError):
+    """A comparison with nothing to compare."""
+
+
 def cosine_similarity(a, b) -> float:
     """Cosine of the angle between two 1-D vectors (a float in [-1, 1]).
 
@@ -36,7 +43,7 @@ def most_similar(question: str, candidates: list) -> int:
     from aisd.runtime import embeddings
 
     if not candidates:
-        raise ValueError("most_similar needs at least one candidate")
+        raise SimilarityError("most_similar needs at least one candidate")
     vectors = embeddings.embed([question, *candidates])
     scores = [cosine_similarity(vectors[0], v) for v in vectors[1:]]
     return int(np.argmax(scores))

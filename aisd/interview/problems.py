@@ -13,6 +13,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 
+from aisd.core.errors import AisdError
+
+
+class ProblemError(AisdError, KeyError):
+    """No mock-interview problem of that name."""
+
+
 @dataclass(frozen=True)
 class Problem:
     key: str
@@ -147,4 +154,4 @@ def problem(key: str) -> Problem:
     for p in PROBLEMS:
         if p.key == key:
             return p
-    raise KeyError(f"no mock-interview problem {key!r}; have: {', '.join(p.key for p in PROBLEMS)}")
+    raise ProblemError(f"no mock-interview problem {key!r}; have: {', '.join(p.key for p in PROBLEMS)}")

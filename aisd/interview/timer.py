@@ -23,6 +23,13 @@ from pathlib import Path
 from aisd.core import paths
 
 
+from aisd.core.errors import AisdError
+
+
+class TimerError(AisdError, KeyError, RuntimeError):
+    """The interview timer was asked for a phase that does not exist or is not running."""
+
+
 @dataclass(frozen=True)
 class Phase:
     key: str
@@ -67,7 +74,7 @@ class InterviewTimer:
     def start(self, phase: str) -> None:
         """Start ``phase`` (ending the running one first)."""
         if phase not in BY_KEY:
-            raise KeyError(f"no phase {phase!r}; the phases are {', '.join(BY_KEY)}")
+            raise TimerError(f"no phase {phase!r}; the phases are {', '.join(BY_KEY)}")
         if self.current:
             self.end()
         self.current, self._started = phase, self.clock()
@@ -80,7 +87,7 @@ class InterviewTimer:
     def end(self) -> float:
         """End the running phase; returns its seconds and records it."""
         if not self.current:
-            raise RuntimeError("no phase is running: start one first")
+            raise TimerError("no phase is running: start one first")
         phase, seconds = self.current, self.elapsed()
         self.done.append((phase, seconds))
         self.current = None

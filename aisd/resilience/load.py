@@ -14,6 +14,13 @@ import numpy as np
 from aisd.runtime import llm
 
 
+from aisd.core.errors import AisdError
+
+
+class CapacityError(AisdError, ValueError):
+    """No measured load level meets the budget, so no number of replicas will."""
+
+
 def percentiles(latencies) -> dict:
     lat = np.asarray(latencies, dtype=float) if len(latencies) else np.zeros(1)
     return {f"p{q}_s": float(np.percentile(lat, q)) for q in (50, 95, 99)}
@@ -125,5 +132,5 @@ def replicas_for(target_qps: float, curve_rows: list[dict], p95_budget_s: float,
     """
     ok = [r["throughput_rps"] for r in curve_rows if r["p95_s"] <= p95_budget_s]
     if not ok:
-        raise ValueError("no measured concurrency meets the p95 budget: no number of replicas will")
+        raise CapacityError("no measured concurrency meets the p95 budget: no number of replicas will")
     return int(np.ceil(target_qps / (max(ok) * headroom)))

@@ -31,6 +31,13 @@ import struct
 import threading
 import time
 
+
+from aisd.core.errors import AisdError
+
+
+class ProxyError(AisdError, ValueError):
+    """A fault proxy configured with impossible numbers."""
+
 KINDS = ("ok", "error", "reset", "stall")
 
 
@@ -50,7 +57,7 @@ class Faults:
     def __post_init__(self):
         if min(self.error_rate, self.reset_rate, self.stall_rate) < 0 or \
                 self.error_rate + self.reset_rate + self.stall_rate > 1 + 1e-9:
-            raise ValueError("fault rates must be >= 0 and add up to at most 1")
+            raise ProxyError("fault rates must be >= 0 and add up to at most 1")
 
     def trace(self, n: int) -> list[str]:
         """The first ``n`` draws of this plan (without the outage), e.g. to replay them offline.
@@ -75,7 +82,7 @@ class FaultProxy:
 
     def __init__(self, upstream_host: str, upstream_port: int, faults: Faults = Faults(), lifetime_s: float = 60.0):
         if lifetime_s <= 0:
-            raise ValueError("lifetime_s must be positive: the proxy always stops by itself")
+            raise ProxyError("lifetime_s must be positive: the proxy always stops by itself")
         self.upstream = (upstream_host, upstream_port)
         self.faults = faults
         self.lifetime_s = lifetime_s

@@ -19,6 +19,13 @@ import random
 
 import numpy as np
 
+
+from aisd.core.errors import AisdError
+
+
+class NoPolicyError(AisdError, ValueError):
+    """No retry policy meets the targets on the trace."""
+
 FAILED = math.inf
 
 
@@ -91,5 +98,5 @@ def choose_retry_policy(tuning_trace, p99_budget_s: float, availability_target: 
         if s["availability"] >= availability_target and s["p99_s"] <= p99_budget_s and s["p99_s"] < best_p99:
             best, best_p99 = {"timeout_s": timeout_s, "retries": retries, "backoff_s": backoff_s}, s["p99_s"]
     if best is None:
-        raise ValueError("no policy meets both targets on the tuning trace")
+        raise NoPolicyError("no policy meets both targets on the tuning trace")
     return best

@@ -26,6 +26,12 @@ import json
 import time
 from pathlib import Path
 
+from aisd.core.errors import AisdError
+
+
+class StoreError(AisdError, KeyError):
+    """The store lacks answers a step asked for (run the regeneration to the end first)."""
+
 
 def request_key(model: str, messages: list[dict], max_tokens: int, schema: dict | None = None) -> str:
     """A stable hash of one chat request (temperature 0); ``schema`` is the JSON schema of structured output,
@@ -145,7 +151,6 @@ class Store:
     def _generate(self, messages, max_tokens, schema, label, meta) -> dict:
         import openai
 
-        from aisd.core.errors import AisdError
         from aisd.runtime.models import tier_of
 
         tier = self._live_tier()
@@ -182,5 +187,5 @@ class Store:
         keys = list(dict.fromkeys(keys))
         missing = [k for k in keys if k not in self.records]
         if missing:
-            raise KeyError(f"{len(missing)} requests have no answer yet; run the regeneration to the end first")
+            raise StoreError(f"{len(missing)} requests have no answer yet; run the regeneration to the end first")
         return save([self.records[k] for k in keys], self.path)

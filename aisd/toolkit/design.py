@@ -21,6 +21,12 @@ import re
 from collections import deque
 from dataclasses import dataclass, field
 
+from aisd.core.errors import AisdError
+
+
+class DesignError(AisdError, ValueError, TypeError):
+    """A design that cannot be read or drawn (the message says which node, edge or kind is wrong)."""
+
 # What each kind of component is, and how it is drawn (Mermaid shape: opening, closing).
 KINDS = {
     "client": ("who sends requests and reads answers (user, app, another system)", '(["', '"])'),
@@ -161,7 +167,7 @@ def as_design(design) -> Design:
         return design
     if isinstance(design, dict) and "nodes" in design:
         return Design(nodes=design["nodes"], edges=design.get("edges", []))
-    raise TypeError(f"expected a Design or a dict with 'nodes' and 'edges'; got {type(design).__name__}")
+    raise DesignError(f"expected a Design or a dict with 'nodes' and 'edges'; got {type(design).__name__}")
 
 
 def structure_problems(design) -> list[Problem]:
@@ -315,7 +321,7 @@ def mermaid(design, direction: str = "LR") -> str:
     d = as_design(design)
     bad = structure_problems(d)
     if bad:
-        raise ValueError("cannot draw this design: " + "; ".join(p.explanation for p in bad))
+        raise DesignError("cannot draw this design: " + "; ".join(p.explanation for p in bad))
     lines = [f"flowchart {direction}"]
     for i, n in d.nodes.items():
         _, opening, closing = KINDS[n.kind]

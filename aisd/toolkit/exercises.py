@@ -51,6 +51,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+
+from aisd.core.errors import AisdError
+
+
+class GuardError(AisdError, LookupError, TypeError):
+    """The grading guard was called with something it cannot guard (not a function; no single reference)."""
+
 MARKER = re.compile(r"Reference answer of notebook (\d\d), exercise ``ex_(\w+)``")
 # A helper that does the exercise's work for another public function of the package (e.g. the patterns
 # behind both ``redact_contacts`` and ``find``) says ``Part of the reference answer of notebook NN, exercise
@@ -123,7 +130,7 @@ def reference_for(notebook: str, exercise: str) -> Reference:
     """The one reference answer of ``ex_<exercise>`` in notebook ``NN``."""
     matches = [r for r in references() if (r.notebook, r.exercise) == (notebook, exercise) and not r.part]
     if len(matches) != 1:
-        raise LookupError(f"notebook {notebook}, exercise ex_{exercise} has {len(matches)} reference answers")
+        raise GuardError(f"notebook {notebook}, exercise ex_{exercise} has {len(matches)} reference answers")
     return matches[0]
 
 
@@ -212,7 +219,7 @@ def guarded(answer: Callable, allow: tuple[str, ...] = (), forbid: tuple[str, ..
     0.5
     """
     if not callable(answer):
-        raise TypeError(f"expected the function your answer cell defines, got {type(answer).__name__}")
+        raise GuardError(f"expected the function your answer cell defines, got {type(answer).__name__}")
     routes = static_problems(answer, allow, forbid)
     if routes:
         raise StaticCheckError("your answer cell " + "; ".join(routes) + ": write the exercise yourself "

@@ -6,6 +6,12 @@ student version does not have (``tests/notebooks/test_quiz_keys.py`` searches th
 """
 from __future__ import annotations
 
+from aisd.core.errors import AisdError
+
+
+class QuizError(AisdError, TypeError):
+    """A quiz answer that is not a dict of letters."""
+
 
 def normalise(answers) -> dict:
     """A learner's quiz answers as ``{question: sorted lower-case letters}`` ("A, c" -> "ac").
@@ -14,5 +20,5 @@ def normalise(answers) -> dict:
     {'q1': 'b', 'q3': 'ad'}
     """
     if not isinstance(answers, dict):
-        raise TypeError(f"the quiz answer is a dict like {{'q1': 'b'}}; got {type(answers).__name__}")
+        raise QuizError(f"the quiz answer is a dict like {{'q1': 'b'}}; got {type(answers).__name__}")
     return {str(k): "".join(sorted({ch for ch in str(v).lower() if ch.isalpha()})) for k, v in answers.items()}

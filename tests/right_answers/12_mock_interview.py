@@ -1,17 +1,8 @@
-"""Notebook 12's graders are fair: right answers written another valid way (another design's shape, a
-library's path search, upper-case quiz letters) earn every point of every test cell, hidden ones included,
-under nbgrader's own scoring. (The wrong ones losing points is test_discrimination.py's job.)"""
-from __future__ import annotations
+"""Right answers to 12_mock_interview written another valid way (another design's shape, a library's path
+search, upper-case quiz letters): each runs in its exercise's place in the discrimination kernel and must earn
+every point."""
 
-import pytest
-from conftest import points_lost_with
-
-from aisd.course.nbgrader import nbgrader_env
-
-pytestmark = pytest.mark.slow
-A = "12_mock_interview"
-
-RIGHT = {
+RIGHT_ANSWERS = [{
     "ex_search_requirements": '''
 def search_requirements():
     said = dict(daily_active_users=8000, requests_per_user=6.0, documents=1.2e6, chunks_per_document=10,
@@ -70,10 +61,4 @@ def quiz_interview():
     return {"q1": "B", "q2": " c", "q3": "A ", "q4": "D"}
 ''',
 }
-
-
-def test_right_answers_written_another_way_earn_every_point(monkeypatch):
-    for key, value in nbgrader_env().items():
-        monkeypatch.setenv(key, value)
-    lost = points_lost_with(A, RIGHT)
-    assert not lost, "a valid answer written another way lost points:\n" + "\n".join(lost)
+]
