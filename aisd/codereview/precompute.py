@@ -65,7 +65,7 @@ def llm(path: str | Path = llmreview.STORE) -> None:
 
 
 def verify_findings(path: str | Path = verify.STORE, runs_path: str | Path = verify.RUNS, passes: int = 200,
-                    injected_after: int = 24, injected: int = 10) -> None:
+                    injected_after: int = 12, injected: int = 8) -> None:
     """Verify the top finding of every stored LLM review (:data:`verify.TOP`), pull request by pull request in :func:`verify.order` (the problems whose
     bug the tests miss first, held-out and tuning problems alternating: a gate is chosen on tuning PRs and scored
     on held-out ones, so a run stopped part-way must have both), appending each test and its sandbox outcome as it is made (a stopped run continues). After the first

@@ -42,8 +42,10 @@ MAX_TOKENS = 220
 TOP = 1            # findings verified per review: the model's first (its most serious); the rest are not posted
 TIMEOUT_S = 3.0
 SYSTEM = ("A reviewer claims that a change to a Python function introduced a bug. Write a test that shows the bug: "
-          "one to three assert statements, one a line, that call the function on inputs and check the results its "
-          "docstring promises. If the claim is right, one of them fails on the changed code. No imports, no prints.")
+          "one to three assert statements, one a line, that call the function and check the results its docstring "
+          "promises. The docstring's own examples already pass, so choose new inputs that reach the changed line and "
+          "make the claimed bug visible. If the claim is right, one of them fails on the changed code. No imports, "
+          "no prints.")
 SCHEMA = {"type": "object", "properties": {"test": {"type": "string", "maxLength": 600}}, "required": ["test"]}
 
 
