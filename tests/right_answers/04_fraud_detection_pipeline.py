@@ -22,7 +22,7 @@ alert_budget = {"alerts_per_day": int(min(_price, key=_price.get)),
 def choose_bands(y_true, scores, amounts, costs):
     # a grid of cuts at the scores' quantiles; payments binned between cuts, every pair priced from the bins' sums
     s = np.asarray(scores, dtype=float)
-    cuts = np.r_[np.unique(np.quantile(s, np.linspace(0.5, 1.0, 301))), math.inf]
+    cuts = np.r_[np.unique(np.quantile(s, np.linspace(0.0, 1.0, 301))), math.inf]
     bins = np.searchsorted(cuts, s, side="right")          # payments in bin k lie in [cuts[k-1], cuts[k])
     per = {act: np.bincount(bins, weights=DE.action_costs(y_true, amounts, np.full(len(s), act), costs),
                             minlength=len(cuts) + 1) for act in ("allow", "step-up", "decline")}
@@ -54,7 +54,7 @@ alert_budget = dict(alerts_per_day=int(round(_k / 7)),
 def choose_bands(y_true, scores, amounts, costs):
     # one cut at a time: the best step-up cut with nothing declined, then the best decline cut above it, and again
     s = np.asarray(scores, dtype=float)
-    cand = np.r_[np.unique(np.quantile(s, 1 - np.geomspace(0.5, 1e-4, 120))), math.inf]
+    cand = np.r_[np.unique(np.quantile(s, 1 - np.geomspace(1.0, 1e-4, 120))), math.inf]
     cost = lambda su, de: DE.action_costs(y_true, amounts, DE.bands(s, su, de), costs).sum()
     su, de = math.inf, math.inf
     for _ in range(3):
