@@ -23,14 +23,22 @@ from aisd.rag.decisions import abstention_cost, cache_outcomes
 def depth_outcome(rows: Sequence[dict], budget_ms: float, depth: int, latency_rows: Sequence[dict] | None = None) -> dict:
     """Whether ``depth`` fits ``budget_ms`` at p95 (latency read from ``latency_rows``, default ``rows``), its nDCG@10
     in ``rows``, the best nDCG@10 of a depth that fits, and the shortfall (best - yours; <= 0 is as good as the best).
-    Depth 0 (no re-ranking) always fits; a depth not in ``rows`` scores nothing."""
+    Depth 0 (no re-ranking) always fits; a depth not in ``rows`` scores nothing (unless no measured depth fits,
+    when 0 is the only choice).
+
+    >>> depth_outcome([{"depth": 4, "ndcg@10": 0.9, "p95_ms": 400.0}], 200, 0)["shortfall"]
+    0.0
+    """
     latency = {int(r["depth"]): float(r["p95_ms"]) for r in (latency_rows or rows)}
     quality = {int(r["depth"]): float(r["ndcg@10"]) for r in rows}
     fits = {d for d, ms in latency.items() if ms <= budget_ms} | {0}
     best = max((q for d, q in quality.items() if d in fits), default=float("nan"))
     mine = quality.get(int(depth), float("nan"))
-    return {"fits": int(depth) in fits, "ndcg@10": mine, "best_within_budget": best,
-            "shortfall": round(best - mine, 12) if not math.isnan(mine) else float("inf")}
+    if math.isnan(best):            # no measured depth fits: not re-ranking (0) is the only choice
+        shortfall = 0.0 if int(depth) == 0 else float("inf")
+    else:
+        shortfall = round(best - mine, 12) if not math.isnan(mine) else float("inf")
+    return {"fits": int(depth) in fits, "ndcg@10": mine, "best_within_budget": best, "shortfall": shortfall}
 
 
 def threshold_outcome(top_scores, answer_ok, threshold: float, wrong_cost: float, escalation_cost: float) -> dict:
