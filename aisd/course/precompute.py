@@ -34,6 +34,8 @@ class Step:
 STEPS: dict[str, list[Step]] = {}
 for _step in [
     Step("02", "answers", "aisd.rag.precompute:main", "datasets/pydoc_qa/answers.jsonl (tiny and small)", llm=True),
+    Step("02", "tiers", "aisd.rag.precompute:judge_tiers",
+         "datasets/pydoc_qa/tier_judgements.jsonl (both tiers' stored answers judged as 02 does; read by 01)"),
     Step("03", "runs", "aisd.agents.precompute:runs", "datasets/research_tasks/runs_small.jsonl (held-out first)",
          llm=True),
     Step("03", "multi", "aisd.agents.precompute:multi",
