@@ -129,7 +129,12 @@ def cmd_llm_status(args) -> int:
         else:
             ready = "ready" if models.available(model.tier) else f"not assembled (`aisd llm fetch {model.tier}`)"
             print(f"{model.tier:<6} not running ({ready}); `aisd llm start {model.tier}` starts it")
-    print(f"live calls use the {llm.live_tier()} tier (AISD_LLM_TIER; default tiny); stored answers come from "
+    import os
+
+    chosen = os.environ.get("AISD_LLM_TIER") or "tiny"
+    why = f"auto: {llm.auto_tier()[1]}" if chosen == "auto" else f"AISD_LLM_TIER={chosen}" if "AISD_LLM_TIER" in os.environ \
+        else "the default; AISD_LLM_TIER=auto uses small where it fits"
+    print(f"live calls use the {llm.live_tier()} tier ({why}); stored answers come from "
           f"{models.STORED_TIER}; state dir {paths.state_dir()}")
     return 0 if running else 1
 

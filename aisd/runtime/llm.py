@@ -49,6 +49,7 @@ against the local server, with two differences to know:
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import httpx2
 import openai
@@ -69,20 +70,59 @@ def is_local() -> bool:
     return not os.environ.get("AISD_LLM_BASE_URL")
 
 
+# ``AISD_LLM_TIER=auto`` picks the small tier only when it fits beside a notebook kernel: the small server's
+# measured memory plus the kernel's whole budget (1.5 GiB) must be free.
+KERNEL_BUDGET_MB = 1536
+
+
+def free_memory_mb() -> int:
+    """Memory this process may still use, in MiB: the machine's available memory, or less when a container limit
+    (cgroup v2 ``memory.max``, as on Binder) leaves less."""
+    import psutil
+
+    free = psutil.virtual_memory().available
+    try:
+        limit = Path("/sys/fs/cgroup/memory.max").read_text().strip()
+        used = int(Path("/sys/fs/cgroup/memory.current").read_text())
+        if limit != "max":
+            free = min(free, int(limit) - used)
+    except (OSError, ValueError):
+        pass
+    return max(0, int(free // 2**20))
+
+
+def auto_tier() -> tuple[str, str]:
+    """The tier ``AISD_LLM_TIER=auto`` chooses, and why: ``small`` when it is assembled and verified and its
+    server's measured memory plus a kernel's budget is free, else ``tiny``."""
+    from aisd.runtime import models
+
+    small = models.TIERS["small"]
+    need = small.server_rss_mb + KERNEL_BUDGET_MB
+    free = free_memory_mb()
+    if not models.available("small"):
+        return "tiny", "the small model is not assembled (aisd llm fetch small)"
+    if free < need:
+        return "tiny", f"{free:,} MiB free < {need:,} MiB (small server {small.server_rss_mb:,} + kernel {KERNEL_BUDGET_MB:,})"
+    return "small", f"{free:,} MiB free >= {need:,} MiB (small server {small.server_rss_mb:,} + kernel {KERNEL_BUDGET_MB:,})"
+
+
 def live_tier() -> str:
-    """The local tier that live calls use when none is named: ``$AISD_LLM_TIER`` (``tiny`` or ``small``), else
-    ``tiny``.
+    """The local tier that live calls use when none is named: ``$AISD_LLM_TIER`` (``tiny``, ``small`` or ``auto``),
+    else ``tiny``.
 
     The rule: ``tiny`` by default everywhere, because it fits beside a kernel on Binder (1 CPU, 2 GB: the
-    small model's server alone holds ~2.8 GB) and keeps every notebook's live cells within the 90 s budget.
-    Every *stored* answer the notebooks show comes from ``small`` (:data:`aisd.runtime.models.STORED_TIER`).
-    On a machine with ~4 GB free and the small model assembled, ``AISD_LLM_TIER=small`` makes live calls use
-    it too (about 5x slower per token than tiny on 2 cores). ``aisd llm status`` prints the choice.
+    small model's server alone holds ~3 GB) and keeps every notebook's live cells within the 90 s and 1.5 GiB
+    budget. Every *stored* answer the notebooks show comes from ``small`` (:data:`aisd.runtime.models.STORED_TIER`).
+    ``AISD_LLM_TIER=small`` makes live calls use the small model too (about 5x slower per token than tiny on 2
+    cores); ``AISD_LLM_TIER=auto`` uses it only where it fits (:func:`auto_tier`: assembled, and its server's
+    measured memory plus a kernel's budget free). ``aisd llm status`` prints the choice and why.
 
     >>> live_tier() in TIERS
     True
     """
     tier = os.environ.get("AISD_LLM_TIER") or "tiny"
+    if tier == "auto":
+        return auto_tier()[0]
     return tier_of(tier).tier
 
 

@@ -178,3 +178,19 @@ def test_an_answer_that_never_fits_its_schema_is_recorded_not_retried(tmp_path, 
     assert record["text"] == "" and record["finish_reason"] == "invalid" and "did not fit" in record["error"]
     again = Store(tmp_path / "a.jsonl", client=client).ask(messages, 10, schema={"type": "object"})
     assert again["stored"] and len(asked) == 1
+
+
+def test_auto_tier_uses_small_only_where_it_fits(monkeypatch):
+    """AISD_LLM_TIER=auto: small when it is assembled and its server's memory plus a kernel's budget is free."""
+    from aisd.runtime import llm, models
+
+    monkeypatch.setenv("AISD_LLM_TIER", "auto")
+    monkeypatch.setattr(models, "available", lambda tier: True)
+    need = models.TIERS["small"].server_rss_mb + llm.KERNEL_BUDGET_MB
+    monkeypatch.setattr(llm, "free_memory_mb", lambda: need + 1)
+    assert llm.live_tier() == "small"
+    monkeypatch.setattr(llm, "free_memory_mb", lambda: need - 1)
+    assert llm.live_tier() == "tiny" and "MiB free <" in llm.auto_tier()[1]
+    monkeypatch.setattr(llm, "free_memory_mb", lambda: 10 * need)
+    monkeypatch.setattr(models, "available", lambda tier: False)
+    assert llm.auto_tier() == ("tiny", "the small model is not assembled (aisd llm fetch small)")
