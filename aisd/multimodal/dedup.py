@@ -67,7 +67,7 @@ def phash_distances(bits_a, bits_b) -> np.ndarray:
 def merge_outcomes(distances, is_duplicate, threshold: float) -> dict:
     """What merging every pair at distance <= ``threshold`` does: precision, recall, false-merge rate.
 
-    It measures what :func:`choose_dedup_threshold` constrains and maximises, so it is off while a notebook
+    It measures what :func:`aisd.multimodal.decisions.choose_dedup_threshold` constrains and maximises, so it is off while a notebook
     grades that exercise (reading every threshold's rate off it would be a way round writing it).
 
     Part of the reference answer of notebook 08, exercise ``ex_choose_dedup_threshold``.
@@ -81,29 +81,3 @@ def merge_outcomes(distances, is_duplicate, threshold: float) -> dict:
     recall = float(merged[dup].mean()) if dup.any() else float("nan")
     return {"merged": n, "precision": round(precision, 3), "recall": round(recall, 3),
             "false_merge_rate": round(1 - precision, 3)}
-
-
-def choose_dedup_threshold(distances, is_duplicate, max_false_merge_rate: float) -> float:
-    """The distance threshold that finds the most duplicates while at most ``max_false_merge_rate`` of
-    the merged pairs (distance <= threshold) are not duplicates; -1.0 (merge nothing) if none does.
-
-    The rate is computed as false merges / merges (``1 - precision`` can round above a budget it equals).
-    It is not monotone in the threshold (a run of true duplicates after a false merge
-    brings it back under budget), so every candidate is checked, not only up to the first breach.
-
-    Reference answer of notebook 08, exercise ``ex_choose_dedup_threshold``.
-
-    >>> choose_dedup_threshold([1, 2, 3, 4, 5, 6], [True, False, True, True, True, False], 0.25)
-    5.0
-    >>> choose_dedup_threshold([1, 2], [False, True], 0.1)
-    -1.0
-    """
-    d, dup = np.asarray(distances, dtype=float), np.asarray(is_duplicate, dtype=bool)
-    if d.shape != dup.shape or d.size == 0:
-        raise AisdError("distances and is_duplicate must be non-empty and of one length")
-    best = -1.0
-    for t in np.unique(d):
-        merged = d <= t
-        if (~dup[merged]).sum() / merged.sum() <= max_false_merge_rate:     # false merges / merges
-            best = float(t)
-    return best

@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from aisd.rag.decisions import bootstrap_ci
 from aisd.core.errors import AisdError
+from aisd.toolkit.stats import Interval, bootstrap, wilson
 
 
 def hits_at_k(similarity, relevant, k: int, exclude_self: bool = False) -> np.ndarray:
@@ -66,7 +66,8 @@ def recall_table(similarity, relevant, ks=(1, 5, 10), groups: dict | None = None
         for k in ks:
             values = hits[k][mask]
             row[f"recall@{k}"] = float(values.mean()) if values.size else float("nan")
-            row[f"recall@{k} CI"] = bootstrap_ci(values, seed=seed) if values.size else (float("nan"),) * 2
+            ci = bootstrap(np.mean, values, seed=seed) if values.size else None
+            row[f"recall@{k} CI"] = (ci.low, ci.high) if ci else (float("nan"),) * 2
         rows.append(row)
     return rows
 
@@ -86,3 +87,19 @@ def chance_recall(relevant, k: int) -> float:
             miss *= max(n - r - i, 0) / (n - i)
         out.append(1 - miss)
     return float(np.mean(out))
+
+
+def false_merges_per_day(false_merges: int, other_pairs: int, comparisons_per_day: float) -> Interval:
+    """Expected wrong merges a day at scale: the per-pair false-match rate measured on ``other_pairs``
+    pairs that are not duplicates (``false_merges`` of them merged; a Wilson interval, so 0 of n is not
+    read as 0) times the pairs compared a day (e.g. each upload against its nearest neighbours).
+
+    >>> est = false_merges_per_day(0, 2_610, comparisons_per_day=200_000 * 10)
+    >>> est.estimate, round(est.high)
+    (0.0, 2941)
+    """
+    if other_pairs <= 0 or comparisons_per_day < 0:
+        raise AisdError(f"need other_pairs > 0 and comparisons_per_day >= 0; got {other_pairs}, {comparisons_per_day}")
+    rate = wilson(false_merges, other_pairs)
+    return Interval(rate.estimate * comparisons_per_day, rate.low * comparisons_per_day, rate.high * comparisons_per_day,
+                    rate.level)

@@ -3,7 +3,7 @@
 A catalogue item has a seller's title (words, often incomplete) and an image. For a query, the
 *text score* is the MiniLM cosine between the query and the title, the *image score* the dual
 encoder's cosine between the query and the image; :func:`fuse` mixes them with one weight, chosen on
-tuning queries (:func:`choose_fusion_weight`). A filter (``colour == "red"``) can run before the
+tuning queries (:func:`aisd.multimodal.decisions.choose_fusion_weight`). A filter (``colour == "red"``) can run before the
 vector search (pre-filter: rank only allowed items) or after it (post-filter: take the top
 ``fetch`` and drop the others, which may leave fewer than k).
 
@@ -16,12 +16,9 @@ vector search (pre-filter: rank only allowed items) or after it (post-filter: ta
 """
 from __future__ import annotations
 
-from typing import Sequence
-
 import numpy as np
 
 from aisd.core.errors import AisdError
-
 
 def fuse(text_scores, image_scores, weight: float) -> np.ndarray:
     """``weight * text + (1 - weight) * image``, element by element."""
@@ -31,32 +28,6 @@ def fuse(text_scores, image_scores, weight: float) -> np.ndarray:
     if not 0 <= weight <= 1:
         raise AisdError(f"the fusion weight must lie in [0, 1], got {weight}")
     return weight * t + (1 - weight) * i
-
-
-def choose_fusion_weight(text_scores, image_scores, relevant, weights: Sequence[float], k: int) -> float:
-    """The weight in ``weights`` whose fused ranking has the highest recall@k (hit rate) on these
-    queries; the first such weight in ``weights`` order when several tie.
-
-    ``text_scores``, ``image_scores`` and ``relevant`` are (queries x items) matrices of the tuning split.
-
-    Reference answer of notebook 08, exercise ``ex_choose_fusion_weight``.
-
-    >>> t = np.array([[0.9, 0.1], [0.5, 0.5]]); i = np.array([[0.1, 0.2], [0.0, 1.0]])
-    >>> rel = np.array([[True, False], [False, True]])
-    >>> choose_fusion_weight(t, i, rel, [0.0, 0.5, 1.0], k=1)
-    0.5
-    """
-    t, i, rel = np.asarray(text_scores, dtype=float), np.asarray(image_scores, dtype=float), np.asarray(relevant, dtype=bool)
-    if not len(weights):
-        raise AisdError("no weights to choose from")
-    best, best_recall = None, -1.0
-    for w in weights:
-        top = np.argsort(-fuse(t, i, w), axis=1, kind="stable")[:, :k]
-        recall = float(np.take_along_axis(rel, top, axis=1).any(axis=1).mean())
-        if recall > best_recall + 1e-12:
-            best, best_recall = float(w), recall
-    return best
-
 
 def filtered_top_k(similarity, allowed, k: int, mode: str = "pre", fetch: int | None = None) -> np.ndarray:
     """Indices of the best ``k`` allowed items for one query.

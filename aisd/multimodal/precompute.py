@@ -14,11 +14,9 @@ Saved under ``datasets/multimodal/``:
   and :func:`dedup.variants` of ``DEDUP_PHOTOS`` photos and ``DEDUP_SCENES`` scenes at ``DEDUP_PIXELS``);
 - ``precompute.json``: how long each step took, on which machine, at what load.
 
-    python -m aisd.multimodal.precompute          # ~3-6 minutes on 2 cores
+    python -m aisd.multimodal.precompute          # ~3-6 minutes on 2 cores (or: aisd precompute 08 features)
 
->>> data = load()
->>> data["scene_image"].shape[1], data["scene_caption"].shape[1], len(load_scenes()) == len(data["scene_image"])
-(1280, 384, True)
+The loaders are in :mod:`aisd.multimodal.data`.
 """
 from __future__ import annotations
 
@@ -31,47 +29,8 @@ import time
 
 import numpy as np
 
-from aisd.core import paths
-from aisd.core.errors import AisdError
-from aisd.multimodal import dedup, features, photos, scenes
-
-FOLDER = paths.DATASETS / "multimodal"
-N_SCENES, SEED, SCENE_PIXELS = 1500, 0, 128
-DEDUP_SCENES, DEDUP_PIXELS = 40, 160
-
-
-def dedup_sources() -> list[tuple[str, object]]:
-    """(source id, PIL image) of every original in the near-duplicate set: all photos, then the first scenes."""
-    out = [(row["id"], photos.image(row)) for row in photos.load()]
-    out += [(s["id"], scenes.render(s, SCENE_PIXELS)) for s in load_scenes()[:DEDUP_SCENES]]
-    return out
-
-
-def dedup_images() -> tuple[list[dict], list]:
-    """Rows (``source``, ``edit``: "original" or an edit name) and the images, in ``dedup_image`` order."""
-    rows, images = [], []
-    for source, image in dedup_sources():
-        for edit, img in {"original": image, **dedup.variants(image)}.items():
-            rows.append({"source": source, "edit": edit})
-            images.append(img)
-    return rows, images
-
-
-def load_scenes() -> list[dict]:
-    """The committed scene descriptions (one dict per line of ``scenes.jsonl``)."""
-    path = FOLDER / "scenes.jsonl"
-    if not path.exists():
-        raise AisdError(f"{path} is missing: run python -m aisd.multimodal.precompute")
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-
-
-def load() -> dict[str, np.ndarray]:
-    """The committed features as float32 arrays, by name."""
-    path = FOLDER / "features.npz"
-    if not path.exists():
-        raise AisdError(f"{path} is missing: run python -m aisd.multimodal.precompute")
-    with np.load(path) as npz:
-        return {name: npz[name].astype(np.float32) for name in npz.files}
+from aisd.multimodal import features, photos, scenes
+from aisd.multimodal.data import DEDUP_PIXELS, FOLDER, N_SCENES, SCENE_PIXELS, SEED, dedup_images
 
 
 def main(argv=None) -> int:

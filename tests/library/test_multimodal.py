@@ -6,7 +6,7 @@ import pytest
 import torch
 
 from aisd.core.errors import AisdError
-from aisd.multimodal import dedup, dual_encoder, evaluate, features, hybrid, index, photos, precompute, scenes, tagger
+from aisd.multimodal import data, decisions, dedup, dual_encoder, evaluate, features, hybrid, index, photos, scenes, system, tagger
 
 
 # ---------------------------------------------------------------- scenes
@@ -117,8 +117,8 @@ def test_choose_fusion_weight_breaks_ties_by_order_and_uses_k():
     t = np.array([[0.9, 0.8, 0.0]])
     i = np.array([[0.5, 0.0, 0.9]])
     rel = np.array([[False, True, False]])
-    assert hybrid.choose_fusion_weight(t, i, rel, [0.0, 1.0], k=2) == 1.0
-    assert hybrid.choose_fusion_weight(t, i, rel, [1.0, 0.0], k=3) == 1.0     # every weight ties at k=3
+    assert decisions.choose_fusion_weight(t, i, rel, [0.0, 1.0], k=2) == 1.0
+    assert decisions.choose_fusion_weight(t, i, rel, [1.0, 0.0], k=3) == 1.0     # every weight ties at k=3
     with pytest.raises(AisdError):
         hybrid.fuse(t, i, 1.5)
 
@@ -137,8 +137,8 @@ def test_post_filter_loses_results_that_pre_filter_keeps():
 def test_choose_dedup_threshold_looks_past_the_first_breach():
     d = [1, 2, 3, 4, 5, 6, 7]
     dup = [True, False, True, True, True, True, False]
-    assert dedup.choose_dedup_threshold(d, dup, 0.2) == 6.0       # at 2 the rate is 0.5, at 6 it is 1/6
-    assert dedup.choose_dedup_threshold(d, dup, 0.0) == 1.0
+    assert decisions.choose_dedup_threshold(d, dup, 0.2) == 6.0       # at 2 the rate is 0.5, at 6 it is 1/6
+    assert decisions.choose_dedup_threshold(d, dup, 0.0) == 1.0
     out = dedup.merge_outcomes(d, dup, 6)
     assert out["false_merge_rate"] <= 0.2 and out["recall"] == 1.0
 
@@ -163,26 +163,47 @@ def test_ann_table_reports_exact_recall_for_flat_and_smaller_codes_for_pq():
 # ---------------------------------------------------------------- the committed precomputed data
 @pytest.fixture(scope="module")
 def committed():
-    return precompute.load_scenes(), precompute.load()
+    return data.load_scenes(), data.load_features()
 
 
 def test_committed_scenes_are_the_generator_output(committed):
     rows, _ = committed
-    assert rows == json.loads(json.dumps(scenes.generate(precompute.N_SCENES, seed=precompute.SEED)))
+    assert rows == json.loads(json.dumps(scenes.generate(data.N_SCENES, seed=data.SEED)))
 
 
 def test_committed_features_have_one_row_per_item(committed):
-    rows, data = committed
+    rows, feats = committed
     n = len(rows)
     for name, dim in [("scene_image", 1280), ("scene_caption", 384), ("scene_query", 384), ("scene_title", 384)]:
-        assert data[name].shape == (n, dim), name
-    assert data["photo_image"].shape == (len(photos.load()), 1280)
-    dedup_rows, _ = precompute.dedup_images()
-    assert data["dedup_image"].shape == (len(dedup_rows), 1280)
-    assert np.allclose(np.linalg.norm(data["scene_image"], axis=1), 1, atol=1e-2)
+        assert feats[name].shape == (n, dim), name
+    assert feats["photo_image"].shape == (len(photos.load()), 1280)
+    dedup_rows, _ = data.dedup_images()
+    assert feats["dedup_image"].shape == (len(dedup_rows), 1280)
+    assert np.allclose(np.linalg.norm(feats["scene_image"], axis=1), 1, atol=1e-2)
 
 
 def test_committed_image_features_match_the_encoder(committed):
-    rows, data = committed
-    live = features.image_features([scenes.render(r, precompute.SCENE_PIXELS) for r in rows[:3]])
-    assert np.allclose(live, data["scene_image"][:3], atol=5e-3)
+    rows, feats = committed
+    live = features.image_features([scenes.render(r, data.SCENE_PIXELS) for r in rows[:3]])
+    assert np.allclose(live, feats["scene_image"][:3], atol=5e-3)
+
+
+def test_wrong_merges_a_day_are_priced_per_pair_compared_with_a_wilson_bound():
+    none = evaluate.false_merges_per_day(0, 2_610, comparisons_per_day=2_000_000)
+    assert none.estimate == 0 and none.low == 0 and 1_000 < none.high < 3_000, "0 of n is a bound, not a rate of 0"
+    some = evaluate.false_merges_per_day(3, 3_000, comparisons_per_day=1_000)
+    assert some.low < 1 < some.high
+    with pytest.raises(AisdError):
+        evaluate.false_merges_per_day(0, 0, 1_000)
+
+
+def test_the_requirements_the_design_and_the_split_names():
+    req = system.REQUIREMENTS
+    assert req.dedup_comparisons_per_day == req.uploads_per_day * req.dedup_neighbours
+    assert req.replace(uploads_per_day=400_000).dedup_comparisons_per_day == 2 * req.dedup_comparisons_per_day
+    from aisd.toolkit.design import review
+    assert review(system.DESIGN) == []
+    assert sorted(data.split_indices([{"split": "heldout"}, {"split": "train"}])) == ["heldout", "train", "tuning"]
+    with pytest.raises(AisdError, match="split"):
+        data.split_indices([{"split": "test"}])
+    assert data.dedup_halves([{"source": "x"}, {"source": "y"}, {"source": "z"}]) == {"x": "tuning", "y": "heldout", "z": "tuning"}

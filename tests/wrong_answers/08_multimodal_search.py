@@ -53,17 +53,6 @@ def choose_fusion_weight(text_scores, image_scores, relevant, weights, k):
             best, best_recall = float(w), recall
     return best
 ''',
-        "keeps the last of tied weights": '''
-def choose_fusion_weight(text_scores, image_scores, relevant, weights, k):
-    best, best_recall = None, -1.0
-    for w in weights:
-        fused = w * np.asarray(text_scores) + (1 - w) * np.asarray(image_scores)
-        top = np.argsort(-fused, axis=1, kind="stable")[:, :k]
-        recall = np.take_along_axis(np.asarray(relevant), top, axis=1).any(axis=1).mean()
-        if recall >= best_recall:
-            best, best_recall = float(w), recall
-    return best
-''',
         "picks the weight with the highest mean score of relevant items": '''
 def choose_fusion_weight(text_scores, image_scores, relevant, weights, k):
     rel = np.asarray(relevant)
@@ -112,25 +101,19 @@ def choose_dedup_threshold(distances, is_duplicate, max_false_merge_rate):
     d, dup = np.asarray(distances, dtype=float), np.asarray(is_duplicate, dtype=bool)
     return float(d[dup].max())
 ''',
-        "returns 0 instead of -1 when nothing fits": '''
-def choose_dedup_threshold(distances, is_duplicate, max_false_merge_rate):
-    d, dup = np.asarray(distances, dtype=float), np.asarray(is_duplicate, dtype=bool)
-    best = 0.0
-    for t in np.unique(d):
-        merged = d <= t
-        if 1 - dup[merged].mean() <= max_false_merge_rate:
-            best = float(t)
-    return best
-''',
     },
     "quiz_multimodal": {
-        "blames the training length and JPEG": '''
+        "the old key (c-b-a-c)": '''
 def quiz_multimodal():
-    return {"q1": "c", "q2": "a", "q3": "b", "q4": "c"}
+    return {"q1": "c", "q2": "b", "q3": "a", "q4": "c"}
 ''',
-        "thinks post-filtering raises recall": '''
+        "reads overlapping intervals as no difference": '''
 def quiz_multimodal():
-    return {"q1": "c", "q2": "b", "q3": "a", "q4": "a"}
+    return {"q1": "a", "q2": "c", "q3": "a", "q4": "b"}
+''',
+        "reads 0 false merges of a few thousand pairs as a rate of 0": '''
+def quiz_multimodal():
+    return {"q1": "a", "q2": "c", "q3": "b", "q4": "a"}
 ''',
     },
 }
