@@ -26,7 +26,7 @@ def hits_at_k(similarity, relevant, k: int, exclude_self: bool = False) -> np.nd
     on both sides).
 
     Over a fused score (:func:`aisd.multimodal.hybrid.fuse`) it measures what
-    :func:`aisd.multimodal.hybrid.choose_fusion_weight` maximises, so it is off while a notebook grades that
+    :func:`aisd.multimodal.decisions.choose_fusion_weight` maximises, so it is off while a notebook grades that
     exercise (scoring every weight with it would be a way round writing it).
 
     Part of the reference answer of notebook 08, exercise ``ex_choose_fusion_weight``.
