@@ -15,6 +15,13 @@ from __future__ import annotations
 
 import math
 
+from aisd.core.errors import AisdError
+
+
+class EstimationError(AisdError):
+    """An estimate asked for with numbers it cannot use (a negative price, an availability above 1, ...)."""
+
+
 SECONDS_PER_DAY = 86_400
 BYTES_PER_VALUE = {"float32": 4, "float16": 2, "int8": 1}
 
@@ -126,7 +133,7 @@ def self_host_usd_per_day(requests_per_day: float, gpu_usd_per_hour: float, requ
     48.0
     """
     if min(gpu_usd_per_hour, requests_per_s_per_gpu, peak_factor, utilisation) <= 0 or requests_per_day < 0:
-        raise ValueError("prices, throughput, peak factor and utilisation must be positive")
+        raise EstimationError("prices, throughput, peak factor and utilisation must be positive")
     peak = requests_per_day / SECONDS_PER_DAY * peak_factor
     gpus = max(min_gpus, math.ceil(round(peak / (requests_per_s_per_gpu * utilisation), 9)))
     return gpus * 24 * gpu_usd_per_hour
@@ -154,7 +161,7 @@ def break_even_requests_per_day(api_usd_per_request: float, gpu_usd_per_hour: fl
     True
     """
     if min(api_usd_per_request, gpu_usd_per_hour, requests_per_s_per_gpu, peak_factor, utilisation) <= 0:
-        raise ValueError("prices, throughput, peak factor and utilisation must be positive")
+        raise EstimationError("prices, throughput, peak factor and utilisation must be positive")
     carried = requests_per_s_per_gpu * utilisation * SECONDS_PER_DAY / peak_factor   # requests/day per GPU
     gpu_day = 24 * gpu_usd_per_hour
     if gpu_day >= carried * api_usd_per_request:

@@ -18,10 +18,12 @@ from __future__ import annotations
 import itertools
 import math
 
+from aisd.estimation.estimate import EstimationError
+
 
 def _check(a: float) -> float:
     if not 0 <= a <= 1:
-        raise ValueError(f"an availability is a share of time between 0 and 1; got {a!r}")
+        raise EstimationError(f"an availability is a share of time between 0 and 1; got {a!r}")
     return float(a)
 
 
@@ -61,7 +63,7 @@ def plan_availability(chain: dict, fallbacks: dict, chosen) -> float:
     """
     unknown = set(chosen) - set(fallbacks)
     if unknown:
-        raise ValueError(f"no fallback is offered for {sorted(unknown)}; the choices are {sorted(fallbacks)}")
+        raise EstimationError(f"no fallback is offered for {sorted(unknown)}; the choices are {sorted(fallbacks)}")
     return chain_availability(with_fallback(a, fallbacks[c][0]) if c in chosen else a for c, a in chain.items())
 
 

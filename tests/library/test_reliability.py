@@ -13,7 +13,7 @@ def test_chain_and_fallback_on_hand_checked_numbers():
     assert reliability.chain_availability([0.9, 0.5]) == pytest.approx(0.45)
     assert reliability.with_fallback(0.9, 0.5) == pytest.approx(0.95)
     assert reliability.downtime_minutes_per_month(0.999) == pytest.approx(43.2)
-    with pytest.raises(ValueError, match="between 0 and 1"):
+    with pytest.raises(reliability.EstimationError, match="between 0 and 1"):
         reliability.chain_availability([1.2])
 
 
@@ -29,7 +29,7 @@ def test_fallbacks_needed_is_the_cheapest_set_that_meets_the_target():
             continue
         assert reliability.plan_availability(chain, offers, got) >= target
         assert reliability.plan_cost(offers, got) == min(reliability.plan_cost(offers, s) for s in feasible)
-    with pytest.raises(ValueError, match="no fallback"):
+    with pytest.raises(reliability.EstimationError, match="no fallback"):
         reliability.plan_availability(chain, {}, {"a"})
 
 
