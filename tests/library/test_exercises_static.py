@@ -134,3 +134,17 @@ def test_a_function_without_known_source_is_left_to_the_runtime_guard():
     namespace: dict = {}
     exec(compile("def answer():\n    return 1\n", "<never-registered>", "exec"), namespace)
     assert exercises.static_problems(namespace["answer"]) == []
+
+
+def test_a_compiled_library_function_is_refused_by_the_static_check():
+    """A compiled function (rapidfuzz's edit distance) cannot be switched off at run time; naming it in ``forbid``
+    still refuses an answer cell that uses it."""
+    fn = cell("""
+from rapidfuzz.distance import Levenshtein
+def answer(a, b):
+    return Levenshtein.distance(a, b)
+""")
+    with pytest.raises(exercises.StaticCheckError, match="rapidfuzz.distance.Levenshtein.distance"):
+        exercises.guarded(fn, forbid=("rapidfuzz.distance.Levenshtein.distance",))
+    assert exercises.guarded(cell("def answer(a, b):\n    return abs(len(a) - len(b))\n"),
+                             forbid=("rapidfuzz.distance.Levenshtein.distance",))("ab", "a") == 1
