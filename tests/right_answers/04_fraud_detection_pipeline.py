@@ -38,7 +38,7 @@ def choose_bands(y_true, scores, amounts, costs):
 ''',
     "ex_quiz_fraud": '''
 def quiz_fraud():
-    return {"q1": " C", "q2": "A", "q3": "c ", "q4": "A"}
+    return {"q1": " A", "q2": "C", "q3": "b ", "q4": "C"}
 ''',
 }, {
     "ex_alert_budget": '''
@@ -64,6 +64,6 @@ def choose_bands(y_true, scores, amounts, costs):
 ''',
     "ex_quiz_fraud": '''
 def quiz_fraud():
-    return dict(q1="c", q2="a", q3="C", q4="a")
+    return dict(q1="a", q2="c", q3="B", q4="c")
 ''',
 }]

@@ -217,11 +217,11 @@ def psi(expected, actual, n_bins=10, floor=1e-4):
     "quiz_fraud": {
         "accuracy is a fine metric": '''
 def quiz_fraud():
-    return {"q1": "b", "q2": "a", "q3": "c", "q4": "a"}
+    return {"q1": "b", "q2": "c", "q3": "b", "q4": "c"}
 ''',
         "recall measured on the labelled payments": '''
 def quiz_fraud():
-    return {"q1": "c", "q2": "a", "q3": "c", "q4": "b"}
+    return {"q1": "a", "q2": "c", "q3": "b", "q4": "a"}
 ''',
         "the common b-c-a-b key of the other notebooks": '''
 def quiz_fraud():
