@@ -319,17 +319,28 @@ def semantic_lookup(query_vec, entries, threshold, ttl, now):
     return max(fresh, key=lambda e: float(np.dot(query_vec, e["vector"])))["response"]
 ''',
     },
+    "retrieval_budget_ms": {
+        "the whole first-token budget (nothing left for the LLM)": """
+def retrieval_budget_ms():
+    return 2000, "retrieval is the first step, it may take the whole budget"
+""",
+        "a budget the retriever cannot meet": """
+def retrieval_budget_ms():
+    return 0.5, "as fast as possible"
+""",
+        "no reason given": """
+def retrieval_budget_ms():
+    return 200, ""
+""",
+        "seconds instead of milliseconds": """
+def retrieval_budget_ms():
+    return 0.2, "a tenth of the 2 s first-token budget"
+""",
+    },
     "choose_rerank_depth": {
         "ignores the latency budget": """
 def choose_rerank_depth(rows, budget_ms):
     return int(max(rows, key=lambda r: r["ndcg@10"])["depth"])
-""",
-        "ties go to the deeper (slower) depth": """
-def choose_rerank_depth(rows, budget_ms):
-    fits = [r for r in rows if r["p95_ms"] <= budget_ms]
-    if not fits:
-        return 0
-    return int(max(fits, key=lambda r: (r["ndcg@10"], r["depth"]))["depth"])
 """,
         "budget checked on p50, not p95": """
 def choose_rerank_depth(rows, budget_ms):
@@ -396,15 +407,6 @@ def choose_threshold(top_scores, answer_ok, wrong_cost, escalation_cost):
     cands = sorted(set(s.tolist()))
     costs = [((s < t) * escalation_cost + ((s >= t) & ~ok) * wrong_cost).mean() for t in cands]
     return cands[int(np.argmin(costs))]
-""",
-        "the largest of equally cheap thresholds": """
-import math
-def choose_threshold(top_scores, answer_ok, wrong_cost, escalation_cost):
-    s, ok = np.asarray(top_scores, dtype=float), np.asarray(answer_ok, dtype=bool)
-    cands = sorted(set(s.tolist())) + [math.inf]
-    costs = [((s < t) * escalation_cost + ((s >= t) & ~ok) * wrong_cost).mean() for t in cands]
-    best = min(costs)
-    return [t for t, c in zip(cands, costs) if abs(c - best) < 1e-12][-1]
 """,
         "a fixed threshold from the old notebook": """
 def choose_threshold(top_scores, answer_ok, wrong_cost, escalation_cost):
