@@ -97,6 +97,24 @@ def break_even_requests_per_day(api_usd_per_request, gpu_usd_per_hour, requests_
     return math.ceil(min_gpus * 24 * gpu_usd_per_hour / api_usd_per_request)
 """,
     },
+    "availability_target": {
+        "two nines (over 7 hours down a month)": """
+def availability_target():
+    return 0.99, "99 % sounds high"
+""",
+        "five nines, which no fallback on offer reaches": """
+def availability_target():
+    return 0.99999, "support must never be down"
+""",
+        "a percentage instead of a share": """
+def availability_target():
+    return 99.9, "three nines"
+""",
+        "no reason given": """
+def availability_target():
+    return 0.999, ""
+""",
+    },
     "fallbacks_needed": {
         "a fallback for every component": """
 def fallbacks_needed(target, chain, fallbacks):
