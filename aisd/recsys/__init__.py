@@ -1,7 +1,9 @@
 """Recommendations on MovieLens 100k (notebook 09), one idea per module:
 
-- ``data``: the MovieLens 100k files read from the ``recbole`` wheel (never imported); ids 0-based;
-- ``split``: each user's last interactions held out by time, with a leakage check;
+- ``data``: the MovieLens 100k files read from the ``recbole`` wheel (never imported); ids 0-based; each user's
+  last interactions held out by time, with a leakage check; tuning and held-out users;
+- ``system``: the requirements (the one ``Requirements`` type) and the design;
+- ``decisions``: the candidate depth, the exploration budget and rate (reference answers);
 - ``metrics``: recall@k, NDCG@k, MAP@k, catalogue coverage, novelty, popularity bias, Gini;
 - ``baselines``: most popular, item-kNN (co-occurrence cosine), and the shared top-k;
 - ``als``: matrix factorisation for implicit feedback (ALS): the half-step in numpy, ``implicit`` to fit;
@@ -12,7 +14,8 @@
 - ``coldstart``: new items from content, new users from a few ratings or demographics;
 - ``diversify``: maximal-marginal-relevance re-ranking and intra-list similarity;
 - ``evaluate``: the held-out table of every approach (metrics, fit time, latency per request);
-- ``simulate``: the feedback loop of a recommender learning from its own clicks, and exploration;
-- ``abtest``: the A/B test's sample size and power for a change in click-through;
+- ``simulate``: the feedback loop of a recommender learning from its own clicks, position bias, exploration;
+- ``offpolicy``: a randomised, propensity-logged policy and inverse propensity scoring of a new one;
+- ``abtest``: the A/B test's users, design effect, sample size and power for a change in click-through;
 - ``threads``: one thread for OpenMP/BLAS while a heavy step runs (shared 2-core machines).
 """

@@ -20,12 +20,11 @@ import pandas as pd
 from aisd.toolkit.retrieval.dense import DenseIndex
 from aisd.recsys import candidates as cand
 from aisd.recsys.baselines import item_knn_scores, most_popular, top_k
-from aisd.recsys.data import MovieLens
+from aisd.recsys.data import MovieLens, Split
 from aisd.recsys.features import pair_features
 from aisd.recsys.metrics import evaluate_lists, per_user_scores
 from aisd.recsys.pipeline import TwoStageResult, candidate_pool, latency_per_request, run_two_stage
 from aisd.recsys.ranker import rank_lists, score_pairs
-from aisd.recsys.split import Split
 from aisd.recsys.threads import one_thread
 
 

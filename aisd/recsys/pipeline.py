@@ -22,10 +22,9 @@ import pandas as pd
 from aisd.core.errors import AisdError
 from aisd.toolkit.retrieval.dense import DenseIndex
 from aisd.recsys import candidates as cand
-from aisd.recsys.data import MovieLens, item_texts, load_movielens
+from aisd.recsys.data import MovieLens, Split, item_texts, load_movielens
 from aisd.recsys.features import StageOne, fit_stage_one, pair_features
 from aisd.recsys.ranker import fit_ranker, label_pairs, rank_lists, sample_negatives, score_pairs
-from aisd.recsys.split import Split
 from aisd.recsys.threads import one_thread
 
 POOL = {"ann": 100, "pop": 50, "content": 50}     # candidates per source and user

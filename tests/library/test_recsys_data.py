@@ -9,7 +9,7 @@ import pytest
 
 from aisd.core.errors import AisdError
 from aisd.recsys import data
-from aisd.recsys.split import Split, leaks, split_by_time
+from aisd.recsys.data import Split, leaks, split_by_time
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,7 @@ from aisd.core.errors import AisdError
 from aisd.recsys import abtest, coldstart, data, decisions, features, metrics, pipeline, sweeps, system
 from aisd.recsys.candidates import user_profiles
 from aisd.recsys.ranker import fit_ranker, label_pairs
-from aisd.recsys.split import split_by_time
+from aisd.recsys.data import split_by_time
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,7 @@ from sklearn.metrics.pairwise import cosine_similarity
 
 from aisd.core.errors import AisdError
 from aisd.recsys import als, baselines as b, candidates as cand, data, metrics, ranker
-from aisd.recsys.split import split_by_time
+from aisd.recsys.data import split_by_time
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,7 @@ import pytest
 
 from aisd.core.errors import AisdError
 from aisd.recsys import baselines as b, coldstart, data, evaluate, features, offpolicy, pipeline, simulate
-from aisd.recsys.split import Split, split_by_time
+from aisd.recsys.data import Split, split_by_time
 
 
 @pytest.fixture(scope="module")
