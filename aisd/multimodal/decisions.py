@@ -12,6 +12,7 @@ import numpy as np
 
 from aisd.core.errors import AisdError
 from aisd.multimodal.hybrid import fuse
+from aisd.toolkit.stats import wilson
 
 
 def choose_fusion_weight(text_scores, image_scores, relevant, weights: Sequence[float], k: int) -> float:
@@ -64,3 +65,35 @@ def choose_dedup_threshold(distances, is_duplicate, max_false_merge_rate: float)
         if (~dup[merged]).sum() / merged.sum() <= max_false_merge_rate:     # false merges / merges
             best = float(t)
     return best
+
+
+def pairs_to_certify(max_wrong_merges_per_day: float, comparisons_per_day: float, level: float = 0.95) -> int:
+    """The fewest labelled non-duplicate pairs that, if none of them is merged, bound the wrong merges a day
+    at ``max_wrong_merges_per_day`` (the Wilson interval's upper end of 0 of n, times the comparisons a day).
+
+    >>> pairs_to_certify(20, 2_000_000)
+    384143
+    """
+    if max_wrong_merges_per_day <= 0 or comparisons_per_day <= 0:
+        raise AisdError("need a positive number of wrong merges a day and of comparisons a day")
+    target = max_wrong_merges_per_day / comparisons_per_day
+    low, high = 1, 1
+    while wilson(0, high, level).high > target:
+        high *= 2
+    while low < high:                                   # the smallest n whose bound meets the target
+        mid = (low + high) // 2
+        low, high = (mid + 1, high) if wilson(0, mid, level).high > target else (low, mid)
+    return int(low)
+
+
+def dedup_certification(comparisons_per_day: float) -> dict:
+    """A wrong-merge budget a day and the labelled non-duplicate pairs it takes to certify it: 20 a day
+    (a tenth of what the trust team can reverse, so reversals stay routine), and :func:`pairs_to_certify`.
+
+    Reference answer of notebook 08, exercise ``ex_dedup_certification``.
+
+    >>> dedup_certification(2_000_000)["non_duplicate_pairs_to_label"]
+    384143
+    """
+    return {"max_wrong_merges_per_day": 20, "non_duplicate_pairs_to_label": pairs_to_certify(20, comparisons_per_day),
+            "why": "a tenth of the 200 reversals a day the trust team can handle"}

@@ -35,6 +35,16 @@ def choose_dedup_threshold(distances, is_duplicate, max_false_merge_rate):
     ok = ts[wrong <= 0.8 * max_false_merge_rate * merged]
     return float(ok.max()) if ok.size else -1.0
 ''',
+        "ex_dedup_certification": '''
+import math
+
+def dedup_certification(comparisons_per_day):
+    # Wilson's upper end for 0 of n is z^2 / (n + z^2): solve it for n
+    z2 = 1.959963984540054 ** 2
+    rate = 20 / comparisons_per_day
+    return {"max_wrong_merges_per_day": 20, "non_duplicate_pairs_to_label": math.ceil(z2 / rate - z2 + 1),
+            "why": "a tenth of what the trust team can reverse"}
+''',
         "ex_quiz_multimodal": '''
 def quiz_multimodal():
     return {"q1": "A", "q2": "C ", "q3": " b", "q4": "B"}
@@ -67,6 +77,17 @@ def choose_dedup_threshold(distances, is_duplicate, max_false_merge_rate):
         if (m & ~y).sum() <= max_false_merge_rate * m.sum():
             return float(t)
     return -1.0
+''',
+        "ex_dedup_certification": '''
+from aisd.toolkit.stats import wilson
+
+def dedup_certification(comparisons_per_day):
+    # a bigger promise (the team can reverse 200), found by stepping up in 10 % increments
+    promise, n = 50, 1000
+    while wilson(0, n).high * comparisons_per_day > promise:
+        n = int(n * 1.1) + 1
+    return dict(max_wrong_merges_per_day=promise, non_duplicate_pairs_to_label=n,
+                why="a quarter of the reversal capacity, leaving room for other moderation work")
 ''',
         "ex_quiz_multimodal": '''
 def quiz_multimodal():

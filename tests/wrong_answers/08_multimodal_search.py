@@ -102,6 +102,28 @@ def choose_dedup_threshold(distances, is_duplicate, max_false_merge_rate):
     return float(d[dup].max())
 ''',
     },
+    "dedup_certification": {
+        "the rule of three (3 / n) instead of the Wilson bound": '''
+import math
+
+def dedup_certification(comparisons_per_day):
+    return {"max_wrong_merges_per_day": 20, "non_duplicate_pairs_to_label": math.ceil(3 * comparisons_per_day / 20),
+            "why": "rule of three"}
+''',
+        "promises more than the team can reverse": '''
+def dedup_certification(comparisons_per_day):
+    return {"max_wrong_merges_per_day": 1_500, "non_duplicate_pairs_to_label": 5_220, "why": "what today's pairs bound"}
+''',
+        "labels ten times the pairs needed": '''
+def dedup_certification(comparisons_per_day):
+    return {"max_wrong_merges_per_day": 20, "non_duplicate_pairs_to_label": int(10 * 1.96 ** 2 * comparisons_per_day / 20),
+            "why": "to be safe"}
+''',
+        "a fixed number of pairs, whatever the traffic": '''
+def dedup_certification(comparisons_per_day):
+    return {"max_wrong_merges_per_day": 20, "non_duplicate_pairs_to_label": 384_143, "why": "computed once for 2 M a day"}
+''',
+    },
     "quiz_multimodal": {
         "the old key (c-b-a-c)": '''
 def quiz_multimodal():
