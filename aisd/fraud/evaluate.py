@@ -17,10 +17,14 @@ import numpy as np
 import pandas as pd
 
 from aisd.core.errors import AisdError
-from aisd.toolkit import stats
-from aisd.toolkit.classification import daily_alert_precision, psi, recall_at_fpr, roc_auc
-
 from aisd.fraud import decisions
+from aisd.toolkit import stats
+from aisd.toolkit.classification import (
+    daily_alert_precision,
+    psi,
+    recall_at_fpr,
+    roc_auc,
+)
 
 
 def incident_clusters(tx: pd.DataFrame) -> np.ndarray:

@@ -10,10 +10,9 @@
 """
 from __future__ import annotations
 
+from aisd.fraud.decisions import ActionCosts
 from aisd.toolkit.design import Design
 from aisd.toolkit.requirements import Requirements
-
-from aisd.fraud.decisions import ActionCosts
 
 REQUIREMENTS = Requirements(
     prompt="Design the system that decides, in real time, whether a card payment is fraud.",

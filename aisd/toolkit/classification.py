@@ -5,7 +5,7 @@
   :func:`daily_alert_precision`, :func:`recall_at_fpr` (how many positives at a tolerated false-alarm rate);
 - capacity: :func:`threshold_for_alert_budget` (a threshold that yields a daily alert budget; what each action
   costs and the allow / step-up / decline bands are card-fraud decisions: :mod:`aisd.fraud.decisions`);
-- trust in a number: :func:`calibration_curve`, :func:`bootstrap_ci`;
+- trust in a number: :func:`calibration_curve` (intervals: :mod:`aisd.toolkit.stats`, the course's one bootstrap);
 - drift: :func:`psi`, the population stability index between two samples.
 
 The tests check each against scikit-learn where it has one (``roc_auc_score``,
@@ -16,9 +16,6 @@ The tests check each against scikit-learn where it has one (``roc_auc_score``,
 (0.75, 0.8333, 0.5)
 """
 from __future__ import annotations
-
-from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 
@@ -175,55 +172,6 @@ def psi(expected, actual, n_bins: int = 10, floor: float = 1e-4) -> float:
     a_share = np.bincount(np.searchsorted(inner, a, side="right"), minlength=len(inner) + 1) / len(a)
     e_share, a_share = np.maximum(e_share, floor), np.maximum(a_share, floor)
     return float(np.sum((a_share - e_share) * np.log(a_share / e_share)))
-
-
-@dataclass(frozen=True)
-class Interval:
-    """A measured value and its bootstrap confidence interval."""
-    value: float
-    low: float
-    high: float
-    confidence: float
-    resamples: int                  # resamples that gave a value (those with one class only are skipped)
-
-    def __str__(self) -> str:
-        return f"{self.value:.3f} [{self.low:.3f}, {self.high:.3f}]"
-
-
-def bootstrap_ci(metric: Callable[..., float], *columns, n_resamples: int = 1000, confidence: float = 0.95,
-                 seed: int = 0) -> Interval:
-    """Percentile bootstrap interval of ``metric(*columns)``: rows resampled with replacement, together.
-
-    A resample on which the metric is undefined (e.g. no positive for ROC-AUC) is skipped; more than 10 %
-    skipped raises, since the interval would then describe a different population.
-
-    >>> y = [0, 1] * 50
-    >>> s = [0.3, 0.6] * 40 + [0.6, 0.3] * 10
-    >>> ci = bootstrap_ci(roc_auc, y, s, n_resamples=200)
-    >>> ci.low < ci.value == 0.8 < ci.high
-    True
-    """
-    arrays = [np.asarray(c) for c in columns]
-    if not arrays or any(len(a) != len(arrays[0]) for a in arrays) or not len(arrays[0]):
-        raise AisdError("bootstrap_ci needs one or more non-empty columns of the same length")
-    if not 0 < confidence < 1:
-        raise AisdError(f"confidence must be between 0 and 1, e.g. 0.95; got {confidence!r}")
-    value = float(metric(*arrays))
-    rng = np.random.default_rng(seed)
-    n = len(arrays[0])
-    values = []
-    for _ in range(n_resamples):
-        rows = rng.integers(0, n, size=n)
-        try:
-            values.append(float(metric(*(a[rows] for a in arrays))))
-        except (AisdError, ValueError):
-            continue
-    if len(values) < 0.9 * n_resamples:
-        raise AisdError(f"the metric was undefined on {n_resamples - len(values)} of {n_resamples} resamples "
-                        "(too few positives?): a bootstrap interval would mislead")
-    tail = (1 - confidence) / 2 * 100
-    low, high = np.percentile(values, [tail, 100 - tail])
-    return Interval(value, float(low), float(high), confidence, len(values))
 
 
 def threshold_for_alert_budget(scores, days, alerts_per_day: float) -> float:

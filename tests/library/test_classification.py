@@ -1,13 +1,13 @@
 """aisd.toolkit.classification: checked against scikit-learn where it has the metric, by hand and by brute force where
-it does not (precision@k, recall at a false positive rate, PSI, bootstrap)."""
+it does not (precision@k, recall at a false positive rate, PSI)."""
 from __future__ import annotations
 
 import numpy as np
 import pytest
 from sklearn import calibration, metrics
 
-from aisd.toolkit import classification as C
 from aisd.core.errors import AisdError
+from aisd.toolkit import classification as C
 
 
 def cases(n_cases: int = 30):
@@ -75,27 +75,6 @@ def test_psi_by_hand():
     assert np.isfinite(C.psi([0] * 100, [1] * 100)), "an empty bin must not give infinity"
 
 
-def test_bootstrap_interval_covers_the_value_and_narrows_with_more_data():
-    rng = np.random.default_rng(3)
-
-    def sample(n):
-        y = (rng.random(n) < 0.2).astype(int)
-        return y, rng.random(n) + y * 0.5
-
-    small, large = C.bootstrap_ci(C.roc_auc, *sample(200)), C.bootstrap_ci(C.roc_auc, *sample(5000))
-    for ci in (small, large):
-        assert ci.low < ci.value < ci.high and ci.resamples == 1000
-    assert large.high - large.low < (small.high - small.low) / 3
-
-
-def test_bootstrap_is_seeded_and_refuses_when_the_metric_is_mostly_undefined():
-    y, s = np.r_[np.zeros(99, int), 1], np.linspace(0, 1, 100)
-    with pytest.raises(AisdError, match="undefined"):
-        C.bootstrap_ci(C.roc_auc, y, s)               # one positive: a third of the resamples have none
-    y, s = [0, 1] * 40, np.linspace(0, 1, 80)
-    assert C.bootstrap_ci(C.roc_auc, y, s, seed=4) == C.bootstrap_ci(C.roc_auc, y, s, seed=4)
-
-
 @pytest.mark.parametrize("call, words", [
     (lambda: C.roc_auc([0, 0], [0.1, 0.2]), "both positives and negatives"),
     (lambda: C.roc_auc([0, 2], [0.1, 0.2]), "0 .negative. or 1"),
@@ -106,7 +85,6 @@ def test_bootstrap_is_seeded_and_refuses_when_the_metric_is_mostly_undefined():
     (lambda: C.recall_at_fpr([0, 1], [0.1, 0.2], 2), "max_fpr"),
     (lambda: C.calibration_curve([0, 1], [0.1, 3.0]), "probabilities"),
     (lambda: C.psi([], [1.0]), "non-empty"),
-    (lambda: C.bootstrap_ci(C.roc_auc, [0, 1], [0.1]), "same length"),
 ])
 def test_bad_inputs_get_clear_errors(call, words):
     with pytest.raises(AisdError, match=words):

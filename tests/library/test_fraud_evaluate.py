@@ -3,7 +3,6 @@ incidents, paired differences, the held-out table, daily PSI, selective labels, 
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 import pytest
 from sklearn.metrics import average_precision_score, roc_auc_score
 
