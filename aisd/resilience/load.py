@@ -122,15 +122,3 @@ def embedding_batches(texts: list[str], batch_sizes=(1, 8, 32, 128)) -> list[dic
         wall = time.perf_counter() - t
         rows.append({"batch_size": b, "texts": len(texts), "wall_s": wall, "per_s": len(texts) / wall})
     return rows
-
-
-def replicas_for(target_qps: float, curve_rows: list[dict], p95_budget_s: float, headroom: float = 0.7) -> int:
-    """Reference answer of notebook 11, exercise ``ex_replicas_for``.
-
-    Replicas needed for ``target_qps``: one replica carries the highest measured throughput among the
-    concurrency levels whose p95 meets ``p95_budget_s``, run at ``headroom`` of it; round up.
-    """
-    ok = [r["throughput_rps"] for r in curve_rows if r["p95_s"] <= p95_budget_s]
-    if not ok:
-        raise CapacityError("no measured concurrency meets the p95 budget: no number of replicas will")
-    return int(np.ceil(target_qps / (max(ok) * headroom)))

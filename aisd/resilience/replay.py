@@ -13,7 +13,6 @@ next call of the trace, so a policy that retries more meets more of the trace, a
 """
 from __future__ import annotations
 
-import itertools
 import math
 import random
 
@@ -82,21 +81,3 @@ def score(trace, timeout_s: float, retries: int, backoff_s: float) -> dict:
 def meets(trace, policy: dict, p99_budget_s: float, availability_target: float) -> bool:
     s = score(trace, policy["timeout_s"], policy["retries"], policy["backoff_s"])
     return s["availability"] >= availability_target and s["p99_s"] <= p99_budget_s
-
-
-def choose_retry_policy(tuning_trace, p99_budget_s: float, availability_target: float) -> dict:
-    """Reference answer of notebook 11, exercise ``ex_choose_retry_policy``.
-
-    Search timeouts (quantiles of the ok calls' latencies), retries 0..5 and backoffs on the tuning trace;
-    among the policies meeting both targets there, keep the one with the most p99 slack.
-    """
-    ok = sorted(s for k, s in tuning_trace if k == "ok")
-    timeouts = sorted({round(float(np.quantile(ok, q)), 3) for q in (0.5, 0.8, 0.9, 0.95, 0.99, 1.0)})
-    best, best_p99 = None, math.inf
-    for timeout_s, retries, backoff_s in itertools.product(timeouts, range(6), (0.0, 0.02, 0.05, 0.1, 0.2)):
-        s = score(tuning_trace, timeout_s, retries, backoff_s)
-        if s["availability"] >= availability_target and s["p99_s"] <= p99_budget_s and s["p99_s"] < best_p99:
-            best, best_p99 = {"timeout_s": timeout_s, "retries": retries, "backoff_s": backoff_s}, s["p99_s"]
-    if best is None:
-        raise NoPolicyError("no policy meets both targets on the tuning trace")
-    return best

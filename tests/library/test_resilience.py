@@ -15,7 +15,7 @@ import openai
 import pybreaker
 import pytest
 
-from aisd.resilience import load, replay
+from aisd.resilience import decisions, load, replay
 from aisd.resilience.experiments import summarise
 from aisd.resilience.patterns import Outcome, Policy, Resilient, is_retryable, llm_answerer
 from aisd.resilience.proxy import FaultProxy, Faults
@@ -153,8 +153,8 @@ def test_summarise_and_replicas():
     assert s["availability"] == pytest.approx(2 / 3) and s["human"] == 1 and s["attempts"] == 6
     assert summarise([Outcome("primary", 0.1, 1)])["availability"] == 1.0
     rows = [{"throughput_rps": 5.0, "p95_s": 0.3}, {"throughput_rps": 8.0, "p95_s": 0.9}]
-    assert load.replicas_for(10, rows, p95_budget_s=0.5) == 3       # 5 rps at 70 % -> 3.5 rps each
-    assert load.replicas_for(10, rows, p95_budget_s=1.0) == 2       # 8 rps at 70 % -> 5.6 rps each
+    assert decisions.replicas_for(10, rows, p95_budget_s=0.5) == 3       # 5 rps at 70 % -> 3.5 rps each
+    assert decisions.replicas_for(10, rows, p95_budget_s=1.0) == 2       # 8 rps at 70 % -> 5.6 rps each
 
 
 def test_replay_counts_timeouts_retries_and_failures():
@@ -167,6 +167,6 @@ def test_replay_counts_timeouts_retries_and_failures():
 def test_the_reference_policy_meets_its_targets_on_held_out_data():
     ok = [0.05 + 0.01 * (i % 30) for i in range(200)] + [3.0] * 4
     tuning, held_out = (replay.make_trace(ok, 2000, 0.2, seed) for seed in (1, 2))
-    policy = replay.choose_retry_policy(tuning, p99_budget_s=1.5, availability_target=0.99)
+    policy = decisions.choose_retry_policy(tuning, p99_budget_s=1.5, availability_target=0.99)
     assert replay.meets(held_out, policy, 1.5, 0.99)
     assert not replay.meets(held_out, {"timeout_s": 10, "retries": 0, "backoff_s": 0}, 1.5, 0.99)

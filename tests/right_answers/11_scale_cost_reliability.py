@@ -63,3 +63,30 @@ def resilience_quiz():
     return dict(q1="c", q2="bd", q3="B", q4="a")
 ''',
 }]
+
+# Two other valid ways to set the availability promise: a conservative fixed promise with its reason, and a
+# promise checked on half of the tuning trace after choosing on the other half (a held-out split of its own).
+RIGHT_ANSWERS.append({
+    "ex_availability_target": '''
+def availability_target(tuning_trace, p99_budget_s):
+    return 0.99          # an internal support tool with a person behind it: 99 % (7 h a month) is enough to start
+''',
+})
+RIGHT_ANSWERS.append({
+    "ex_availability_target": '''
+def availability_target(tuning_trace, p99_budget_s):
+    half = len(tuning_trace) // 2
+    fit, check = tuning_trace[:half], tuning_trace[half:]
+    promise = 0.99
+    for target in (0.99, 0.995, 0.999):
+        try:
+            p = decisions.choose_retry_policy(fit, p99_budget_s, target)
+        except replay.NoPolicyError:
+            break
+        s = replay.score(check, p["timeout_s"], p["retries"], p["backoff_s"])
+        if s["availability"] < target + (1 - target) / 2:       # keep half of the allowed failures in reserve
+            break
+        promise = target
+    return promise
+''',
+})

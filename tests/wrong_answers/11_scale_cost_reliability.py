@@ -80,3 +80,29 @@ def resilience_quiz():
 ''',
     },
 }
+
+WRONG_ANSWERS["availability_target"] = {
+    "promises 100 %": '''
+def availability_target(tuning_trace, p99_budget_s):
+    return 1.0
+''',
+    "a percentage instead of a share": '''
+def availability_target(tuning_trace, p99_budget_s):
+    return 99.5
+''',
+    "promises all the tuning trace shows, with no margin for what it cannot show": '''
+def availability_target(tuning_trace, p99_budget_s):
+    best = 0.99
+    for target in (0.99, 0.995, 0.999, 0.9995, 0.9999):
+        try:
+            decisions.choose_retry_policy(tuning_trace, p99_budget_s, target)
+        except replay.NoPolicyError:
+            break
+        best = target
+    return best
+''',
+    "below 99 % (more than 7 hours down a month)": '''
+def availability_target(tuning_trace, p99_budget_s):
+    return 0.98
+''',
+}
