@@ -167,3 +167,32 @@ def test_the_store_holds_an_answer_for_every_heldout_request_of_notebook_02():
         store = answer_store.Store(rag_precompute.STORE, tier=tier)
         missing = [qid for qid, messages in requests if not store.has(messages, rag.MAX_TOKENS)]
         assert not missing, f"{tier}: no stored answer for {len(missing)} held-out questions, e.g. {missing[:5]}"
+
+
+def test_tier_judgements_cover_every_heldout_question_once_per_tier():
+    """Notebook 01 reads both tiers' judged answers: every held-out question, once per tier, by that tier's model."""
+    from aisd.estimation.data import tier_answers
+    from aisd.rag.data import question_ids
+    from aisd.runtime.models import TIERS
+
+    t = tier_answers()
+    for tier in ("tiny", "small"):
+        mine = t[t.tier == tier]
+        assert sorted(mine.qid) == sorted(question_ids("heldout")), f"{tier}: re-run aisd precompute 02 tiers"
+        assert set(mine.model) == {TIERS[tier].alias}
+    assert not t.correct[t.hallucinated & (t.kind != "unanswerable")].any(), "a hallucinated answer is never correct"
+
+
+def test_outcome_scores_accept_any_choice_as_good_as_the_best():
+    """evaluate scores a decision by its outcome: another tie rule scores the same, a worse choice does not."""
+    from aisd.rag import evaluate
+
+    rows = [{"depth": 0, "ndcg@10": 0.7, "p95_ms": 1}, {"depth": 4, "ndcg@10": 0.8, "p95_ms": 50},
+            {"depth": 8, "ndcg@10": 0.8, "p95_ms": 90}]
+    assert evaluate.depth_outcome(rows, 100, 4)["shortfall"] == evaluate.depth_outcome(rows, 100, 8)["shortfall"] == 0
+    assert not evaluate.depth_outcome(rows, 60, 8)["fits"] and evaluate.depth_outcome(rows, 100, 0)["shortfall"] > 0
+    s, ok = [0.2, 0.5, 0.7], [False, True, True]
+    assert evaluate.threshold_outcome(s, ok, 0.3, 10, 2)["regret"] == evaluate.threshold_outcome(s, ok, 0.5, 10, 2)["regret"] == 0
+    out = evaluate.cache_outcome([math.nan, 0.95, 0.8, 0.9], [False, True, False, True], 0.85, 0.0)
+    assert out["fits"] and out["shortfall"] == 0
+

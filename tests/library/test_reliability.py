@@ -42,3 +42,14 @@ def test_what_breaks_names_the_choice_each_change_breaks():
     assert said["retrieve 20 chunks instead of 5, for recall"] == {"model"}
     assert any(not broken for broken in said.values()), "one change breaks nothing (a drill needs that answer too)"
     assert CUSTOMER_SUPPORT.peak_factor == 5, "scenarios never change the shared requirements"
+
+
+def test_estimation_target_outcome_and_the_learners_reference():
+    from aisd.estimation import decisions as est_decisions, evaluate as est_evaluate
+
+    chain = {"api": 0.9995, "embedder": 0.9995, "vector_store": 0.9995, "llm_provider": 0.995}
+    offers = {"llm_provider": (0.99, 250.0), "vector_store": (0.9995, 80.0), "api": (0.9995, 120.0), "embedder": (0.9995, 40.0)}
+    target, why = est_decisions.availability_target()
+    out = est_evaluate.target_outcome(target, chain, offers, 2_000)
+    assert out["reachable"] and out["fallback_usd_per_month"] == 370.0 and round(out["minutes_down_per_month"]) == 43 and why
+    assert not est_evaluate.target_outcome(0.99999, chain, offers, 2_000)["reachable"]
