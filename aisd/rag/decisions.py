@@ -8,7 +8,8 @@ valid way to decide (the notebook grades a learner's choice by its held-out outc
 - ``cache_outcomes(similarities, same_answer, threshold)`` and ``choose_cache_threshold(...)``: a
   semantic-cache threshold with the most hits under a wrong-hit budget;
 - ``choose_rerank_depth(rows, budget_ms)``: the re-rank depth with the best quality within a latency budget;
-- ``bootstrap_ci(values)``: kept only for callers outside notebook 02 (use :mod:`aisd.toolkit.stats`).
+
+Intervals come from :mod:`aisd.toolkit.stats`.
 
 >>> scores, ok = [0.2, 0.5, 0.7], [False, False, True]
 >>> choose_threshold(scores, ok, wrong_cost=10, escalation_cost=2)     # escalate the two weak ones
@@ -129,19 +130,3 @@ def choose_rerank_depth(rows: Sequence[dict], budget_ms: float) -> int:
         return 0
     return int(min(fits, key=lambda r: (-r["ndcg@10"], r["depth"]))["depth"])
 
-
-def bootstrap_ci(values: Sequence[float], confidence: float = 0.95, resamples: int = 2000,
-                 seed: int = 0) -> tuple[float, float]:
-    """Percentile bootstrap interval for the mean of ``values`` (one value per question).
-
-    >>> lo, hi = bootstrap_ci([0.0, 1.0] * 25)
-    >>> 0.3 < lo < 0.5 < hi < 0.7
-    True
-    """
-    v = np.asarray(values, dtype=float)
-    if v.size == 0:
-        raise DecisionError("no values to bootstrap")
-    rng = np.random.default_rng(seed)
-    means = v[rng.integers(0, v.size, size=(resamples, v.size))].mean(axis=1)
-    alpha = (1 - confidence) / 2
-    return float(np.quantile(means, alpha)), float(np.quantile(means, 1 - alpha))

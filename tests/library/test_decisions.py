@@ -58,17 +58,6 @@ def test_rerank_depth_budget_and_ties():
     assert decisions.choose_rerank_depth(rows, 0.5) == 0
 
 
-def test_bootstrap_ci_covers_the_mean_and_narrows_with_more_data():
-    rng = np.random.default_rng(1)
-    small, large = rng.random(50) < 0.7, rng.random(2000) < 0.7
-    lo, hi = decisions.bootstrap_ci(small)
-    assert lo <= small.mean() <= hi
-    lo2, hi2 = decisions.bootstrap_ci(large)
-    assert hi2 - lo2 < hi - lo
-    with pytest.raises(decisions.DecisionError):
-        decisions.bootstrap_ci([])
-
-
 def test_split_names_are_mapped_at_load_time():
     """Notebook 02 speaks of tuning and heldout; the BEIR files' dev and test stay inside aisd.rag.data."""
     from aisd.rag import data
