@@ -54,3 +54,36 @@ def choose_min_support(scores: Sequence[float], supported: Sequence[bool], wrong
     candidates = np.concatenate([[u[0] - 1e-6], (u[:-1] + u[1:]) / 2, [u[-1] + 1e-6]])
     cost = [wrong_cost * np.sum(~y & (s >= t)) + drop_cost * np.sum(y & (s < t)) for t in candidates]
     return round(float(candidates[int(np.argmin(cost))]), 4)
+
+
+def choose_support_threshold(scores: Sequence[float], supported: Sequence[bool], max_unsupported_kept: float) -> float:
+    """The lowest support threshold (a sentence scoring under it is dropped) that lets through at most
+    ``max_unsupported_kept`` of the unsupported claims among labelled pairs: a budget turned into a threshold,
+    keeping as many supported claims as the budget allows.
+
+    >>> choose_support_threshold([0.9, 0.8, 0.6, 0.3, 0.2], [True, True, False, False, False], 0.34)   # keeps 0.6 only
+    0.300001
+    >>> choose_support_threshold([0.9, 0.6], [True, False], 0.0)
+    0.600001
+    """
+    s, y = np.asarray(scores, dtype=float), np.asarray(supported, dtype=bool)
+    negatives = np.sort(s[~y])
+    if len(s) != len(y) or len(negatives) == 0:
+        raise DecisionError("give one label per score, with at least one unsupported pair")
+    candidates = np.concatenate([[negatives[0]], negatives + 1e-6])
+    fits = [t for t in candidates if np.mean(negatives >= t) <= max_unsupported_kept + 1e-12]
+    return round(float(min(fits)), 6)
+
+
+def unsupported_budget() -> tuple[float, str]:
+    """The share of unsupported claims the support check may let through, and why (the requirement the learner
+    sets in notebook 06).
+
+    Reference answer of notebook 06, exercise ``ex_unsupported_budget``.
+
+    >>> unsupported_budget()[0]
+    0.1
+    """
+    return 0.1, ("a lawyer reads the cited provision anyway, so a few unsupported claims are caught there; a "
+                 "budget chosen on fifty tuning pairs can come out twice as high on new ones, so I keep a margin "
+                 "below the firm's ceiling")

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from aisd.legal.verify import normalise, verify_answer
-from aisd.toolkit.stats import wilson
+from aisd.toolkit.stats import wilson as _wilson
 
 
 def key_phrase_recall(ranked_texts: Sequence[str], phrases: Sequence[str], budget_chars: int) -> float:
@@ -81,7 +81,10 @@ def judge_answers(answers: dict[str, str], retrieved: dict[str, dict[str, str]],
 def hallucination_table(judged: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """Per system (``{name: judge_answers(...)}``): declined, unsupported sentences among stated ones, answers
     with an unsupported sentence among those given, answered unanswerable questions, each a share with its
-    Wilson 95 % interval (as ``Interval``)."""
+    Wilson 95 % interval (as ``Interval``; ``None`` when there is no case to count)."""
+    def wilson(k: int, n: int):
+        return _wilson(k, n) if n else None
+
     out = {}
     for name, rows in judged.items():
         given = rows[~rows["declined"]]

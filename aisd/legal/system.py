@@ -33,6 +33,8 @@ REQUIREMENTS = Requirements(
     wrong_answer_cost_usd=(100.0, "USD", "a lawyer follows a wrong citation: ~30 min lost"),
     escalation_cost_usd=(40.0, "USD", "a paralegal looks it up: ~15 min"),
     citation_required=(1.0, "share of claims with an exact citation"),
+    unsupported_kept_ceiling=(0.3, "share of unsupported claims the support check lets through",
+                              "the firm's ceiling: above it lawyers stop trusting the cited answers"),
     forbidden_passages_shown=(0, "passages of a matter a user is not on"),
     audit_retention_years=(7, "years"),
     derived={"questions_per_day": (lambda r: r.lawyers * r.questions_per_lawyer_per_day, "questions/day"),

@@ -47,21 +47,28 @@ def chunk_texts(folder: str | Path = FOLDER) -> dict[str, str]:
 
 
 def support_texts() -> list[str]:
-    """The sentences notebook 06 scores for support (:mod:`aisd.legal.support`), as the scorer embeds them: every
-    sentence of the stored LLM answers and of the extractive answers built from the same retrieval, and the
-    labelled questions' written answers (the pairs the support threshold is chosen on)."""
+    """The texts notebook 06's support check embeds (:mod:`aisd.legal.support`): every sentence of the stored LLM
+    answers and of the extractive answers built from the same retrieval, the labelled questions' written answers
+    (the pairs the support threshold is chosen on), and the segments of every chunk they can be compared with
+    (the top 10 of :data:`aisd.legal.answers.ANSWER_CONFIG` for every question, and the judged chunks)."""
     from aisd.legal import answers, support, verify
-    from aisd.legal.data import load_questions
+    from aisd.legal.data import load_questions, load_split
     from aisd.toolkit.answer_store import load
 
     search, text = answers.legal_search()
     questions = load_questions()
     out = [support.claim_text(a) for a in questions["answer"].dropna()]
-    stored = [answers.without_not_found(r["text"]) for r in load(answers.STORE).values()]
+    said = [answers.without_not_found(r["text"]) for r in load(answers.STORE).values()]
+    chunks = set()
     for question in questions["text"]:
-        ids = search.search(question, answers.ANSWER_CONFIG, k=answers.ANSWER_K).ids
-        stored.append(answers.extractive_answer(question, [(i, text[i]) for i in ids]))
-    out += [support.claim_text(s) for a in stored for s in verify.sentences(a)]
+        chunks.update(search.search(question, answers.ANSWER_CONFIG, k=10).ids)
+        top = search.search(question, answers.ANSWER_CONFIG, k=answers.ANSWER_K).ids
+        chunks.update(top)
+        said.append(answers.extractive_answer(question, [(i, text[i]) for i in top]))
+    for split in ("tuning", "heldout"):
+        chunks.update(c for rel in load_split(split).qrels.values() for c in rel)
+    out += [support.claim_text(s) for a in said for s in verify.sentences(a)]
+    out += [seg for c in sorted(chunks) for seg in support.segments(text[c])]
     return list(dict.fromkeys(t for t in out if t))
 
 

@@ -30,7 +30,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Sequence
 
-from aisd.legal.citations import CitationError, citation_from_id, parse_citation
+from aisd.legal.citations import ALIASES, CitationError, citation_from_id, parse_citation
 
 _BRACKET = re.compile(r"\[([^\[\]]+)\]")
 _QUOTE = re.compile(r"“([^”]+)”|\"([^\"]+)\"")
@@ -57,6 +57,9 @@ _NUMBER_WORD = re.compile(r"\b(" + "|".join(sorted(_NUMBER_WORDS, key=len, rever
 _REFERENCE = re.compile(r"\b(?:Articles?|Art\.?|paragraphs?|points?|subparagraphs?|Chapters?|Sections?|Annex(?:es)?)"
                         r"\s*(?:\d+|[IVXL]+\b)?(?:\s?\([0-9a-z]+\))*|\b(?:Regulation|Directive|Decision)\s*\((?:EU|EC|EEC)\)"
                         r"\s*(?:No\s*)?\d+/\d+|\b\d{2,4}/\d+(?:/[A-Z]+)?", re.IGNORECASE)
+# A law's name that holds a digit ("NIS2", "NIS 2 Directive") names the law, not a number.
+_NAMED_LAW = re.compile("|".join(r"(?<!\w)" + re.escape(name) + r"(?!\w)" for names in ALIASES.values() for name in
+                                 sorted(names, key=len, reverse=True) if re.search(r"\d", name)), re.IGNORECASE)
 _GROUPED = re.compile(r"\b\d{1,3}(?:[ \u00a0\u202f,]\d{3})+(?![\d,])")
 _DIGITS = re.compile(r"\d+(?:[.,]\d+)?")
 
@@ -68,9 +71,11 @@ def numbers(text: str) -> set[str]:
 
     >>> sorted(numbers("Within seventy-two hours, fines of EUR 20 000 000 or 4 % [gdpr/83/5] under Article 83(5)."))
     ['20000000', '4', '72']
+    >>> numbers("NIS2 Art. 6(6) and the NIS 2 Directive define it")
+    set()
     """
     text = _BRACKET.sub(" ", text or "")
-    text = _REFERENCE.sub(" ", text)
+    text = _REFERENCE.sub(" ", _NAMED_LAW.sub(" ", text))
     text = _GROUPED.sub(lambda m: re.sub(r"\D", "", m.group(0)), text)
     text = _NUMBER_WORD.sub(lambda m: str(_NUMBER_WORDS[m.group(1).lower()] +
                                          (_NUMBER_WORDS[m.group(2).lower()] if m.group(2) else 0)), text)

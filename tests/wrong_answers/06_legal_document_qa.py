@@ -112,7 +112,14 @@ def choose_retriever(results, budget_ms):
         raise ValueError("none fits")
     return max(fits, key=lambda c: (max(fits[c]["ndcg@10"]), -fits[c]["p95_ms"]))
 ''',
-        "ties go to the slower one, budget strict": '''
+        "the best recall@10 instead of ranking quality": '''
+def choose_retriever(results, budget_ms):
+    fits = {c: r for c, r in results.items() if r["p95_ms"] <= budget_ms}
+    if not fits:
+        raise ValueError("none fits")
+    return max(fits, key=lambda c: np.mean(fits[c]["recall@10"]))
+''',
+        "budget strict (a p95 equal to the budget counts as over)": '''
 def choose_retriever(results, budget_ms):
     fits = {c: r for c, r in results.items() if r["p95_ms"] < budget_ms}
     if not fits:
@@ -206,6 +213,83 @@ def search_as(user, question, k, index, cache):
 ''',
     },
     "sentence_problems": {
+        "checks quotes only, not the numbers a paraphrase states": r'''
+cited_ids = verify.cited_ids
+normalise = verify.normalise
+QUOTE = re.compile(r"“([^”]+)”|\"([^\"]+)\"")
+
+
+def sentence_problems(sentence, retrieved):
+    problems, holders = [], []
+    cited = cited_ids(sentence)
+    for cid in cited:
+        parts = cid.split("/")
+        holder = next(("/".join(parts[:n]) for n in range(len(parts), 1, -1) if "/".join(parts[:n]) in retrieved), None)
+        if holder is None:
+            problems.append(f"cites {cid}, which was not retrieved")
+        else:
+            holders.append(holder)
+    if not cited:
+        problems.append("no citation")
+    for a, b in QUOTE.findall(sentence):
+        if not any(normalise(a or b) in normalise(retrieved[h]) for h in holders):
+            problems.append(f"quote not in the cited text: {a or b}")
+    return problems
+''',
+        "checks numbers against every retrieved chunk, not the cited ones": r'''
+cited_ids = verify.cited_ids
+normalise = verify.normalise
+numbers = verify.numbers
+unquoted = verify.unquoted
+QUOTE = re.compile(r"“([^”]+)”|\"([^\"]+)\"")
+
+
+def sentence_problems(sentence, retrieved):
+    problems, holders = [], []
+    cited = cited_ids(sentence)
+    for cid in cited:
+        parts = cid.split("/")
+        holder = next(("/".join(parts[:n]) for n in range(len(parts), 1, -1) if "/".join(parts[:n]) in retrieved), None)
+        if holder is None:
+            problems.append(f"cites {cid}, which was not retrieved")
+        else:
+            holders.append(holder)
+    if not cited:
+        problems.append("no citation")
+    for a, b in QUOTE.findall(sentence):
+        if not any(normalise(a or b) in normalise(retrieved[h]) for h in holders):
+            problems.append(f"quote not in the cited text: {a or b}")
+    stated = set().union(*(numbers(t) for t in retrieved.values())) if retrieved else set()
+    problems += [f"number {n} not found" for n in sorted(numbers(unquoted(sentence)) - stated)]
+    return problems
+''',
+        "checks the numbers inside quotes a second time": r'''
+cited_ids = verify.cited_ids
+normalise = verify.normalise
+numbers = verify.numbers
+QUOTE = re.compile(r"“([^”]+)”|\"([^\"]+)\"")
+
+
+def sentence_problems(sentence, retrieved):
+    problems, holders = [], []
+    cited = cited_ids(sentence)
+    for cid in cited:
+        parts = cid.split("/")
+        holder = next(("/".join(parts[:n]) for n in range(len(parts), 1, -1) if "/".join(parts[:n]) in retrieved), None)
+        if holder is None:
+            problems.append(f"cites {cid}, which was not retrieved")
+        else:
+            holders.append(holder)
+    if not cited:
+        problems.append("no citation")
+    for a, b in QUOTE.findall(sentence):
+        if not any(normalise(a or b) in normalise(retrieved[h]) for h in holders):
+            problems.append(f"quote not in the cited text: {a or b}")
+    if holders:
+        stated = set().union(*(numbers(retrieved[h]) for h in holders))
+        problems += [f"number {n} not found" for n in sorted(numbers(sentence) - stated)]
+    return problems
+''',
         "goes round the guard through the package verify.covering (the retrieved chunk that holds a cited point)": r'''
 import re
 
@@ -350,11 +434,33 @@ def sentence_problems(sentence, retrieved):
     "quiz_legal": {
         "all a": '''
 def quiz_legal():
-    return {"q1": "a", "q2": "a", "q3": "a", "q4": "a"}
+    return {"q1": "a", "q2": "a", "q3": "a", "q4": "a", "q5": "a"}
 ''',
-        "trusts 02's recipe and the verifier": '''
+        "trusts 02's recipe, the post-filter and the verifier": '''
 def quiz_legal():
-    return {"q1": "a", "q2": "c", "q3": "b", "q4": "b"}
+    return {"q1": "b", "q2": "c", "q3": "a", "q4": "c", "q5": "b"}
+''',
+        "the common b-c-a-b pattern": '''
+def quiz_legal():
+    return {"q1": "b", "q2": "c", "q3": "a", "q4": "b", "q5": "a"}
+''',
+    },
+    "unsupported_budget": {
+        "anything goes (the check lets every claim through)": '''
+def unsupported_budget():
+    return 1.0, "the lawyer checks every citation anyway, so the verifier need not drop anything"
+''',
+        "the firm's ceiling itself, no margin for tuning noise": '''
+def unsupported_budget():
+    return 0.3, "exactly the ceiling the firm set for unsupported claims reaching lawyers"
+''',
+        "a number without a reason": '''
+def unsupported_budget():
+    return 0.1, ""
+''',
+        "a percentage instead of a share": '''
+def unsupported_budget():
+    return 10, "one unsupported claim in ten may get through to a lawyer"
 ''',
     },
 }
