@@ -10,7 +10,8 @@ A caption for a word appears once the audio holding it has arrived, been waited 
 The **caption delay** of a word is the time from the end of the word (whisper's own word timing) to the end of
 the call that shows it. Two compute figures are stored per call: the CPU seconds of a single-thread call as it
 ran on the busy shared machine, and, for a sample of calls, the least CPU time of three repeats
-(:data:`aisd.meetings.streaming.TIMING`): what the call costs on a core of its own. :func:`setup_rows` reports
+(:data:`aisd.meetings.streaming.TIMING`): what the call costs on a core of its own, pooled over all meetings (a
+call's cost depends on the setup, not on the meeting). :func:`setup_rows` reports
 the p95 delay on a dedicated core (p95 wait + p95 best-of-3 compute of a call, a cautious sum) and, beside it,
 the p95 delay as it happened on the busy machine (wall time, calls queueing behind slow ones). The real-time
 factor (RTF) is the mean compute of a call over the audio each call adds: the share of a core one live
@@ -70,7 +71,8 @@ def _busy_delays(calls: list[dict], words: list[list]) -> list[float]:
 def setup_rows(meeting_ids: list[str], runs: dict | None = None) -> list[dict]:
     """One row per streaming setup over ``meeting_ids``: ``{"setup", "wer"`` (word-weighted, from the setup's own
     text), ``"delay_p95"`` and ``"rtf"`` (on a dedicated core: best-of-3 CPU seconds), ``"delay_p95_busy"`` (as
-    run on the busy machine)``}``.
+    run on the busy machine), and the parts of the delay: ``"wait_p95"``, ``"compute_p95"``, ``"compute_mean"``
+    and ``"step"`` (seconds of audio each call adds)``}``.
 
     >>> rows = setup_rows(["m01_launch_date"])
     >>> rows[0]["setup"], all(r["delay_p95"] > 0 and r["rtf"] > 0 for r in rows)
@@ -78,7 +80,8 @@ def setup_rows(meeting_ids: list[str], runs: dict | None = None) -> list[dict]:
     """
     runs = runs or streaming.load_runs()
     refs = [data.load(m).text() for m in meeting_ids]
-    timed = [c for m in meeting_ids for c in runs[(m, streaming.TIMING)]["calls"]]
+    # a call's compute depends on the setup and the core, not on the meeting: pooled over every timed call
+    timed = [c for (_m, name), r in runs.items() if name == streaming.TIMING for c in r["calls"]]
     setups = [(f"fixed {c:g} s", f"fixed {c:g}", c, None) for c in streaming.FIXED_CHUNKS]
     setups += [(f"window {w:g} s, step {s:g} s, hold {h:g} s", f"window {w:g}", s, h)
                for w in streaming.WINDOWS for s in STEPS for h in HOLDS]
@@ -95,7 +98,20 @@ def setup_rows(meeting_ids: list[str], runs: dict | None = None) -> list[dict]:
             waits += [t - end for _w, _s, end, t in words]
             busy += _busy_delays(calls, words)
         best = [c["best_cpu_s"] for c in timed if c["run"] == run]
-        rows.append({"setup": name, "wer": wer.corpus_wer(list(zip(refs, texts))),
-                     "delay_p95": float(np.percentile(waits, 95) + np.percentile(best, 95)),
-                     "rtf": float(np.mean(best) / step), "delay_p95_busy": float(np.percentile(busy, 95))})
+        wait, compute = float(np.percentile(waits, 95)), float(np.percentile(best, 95))
+        rows.append({"setup": name, "wer": wer.corpus_wer(list(zip(refs, texts))), "delay_p95": wait + compute,
+                     "rtf": float(np.mean(best) / step), "delay_p95_busy": float(np.percentile(busy, 95)),
+                     "wait_p95": wait, "compute_p95": compute, "compute_mean": float(np.mean(best)), "step": step})
     return rows
+
+
+def core_speedup(row: dict, max_delay_s: float, max_rtf: float) -> float:
+    """How many times faster than the measured one a core must run this setup's calls for the setup to meet both
+    budgets (at most 1: the measured core does); ``inf`` when the wait alone is over the delay budget.
+
+    >>> core_speedup({"wait_p95": 1.5, "compute_p95": 2.0, "compute_mean": 0.5, "step": 1.0}, 3.0, 0.6)
+    1.3333333333333333
+    """
+    if row["wait_p95"] >= max_delay_s:
+        return float("inf")
+    return max(row["compute_p95"] / (max_delay_s - row["wait_p95"]), row["compute_mean"] / (max_rtf * row["step"]))
