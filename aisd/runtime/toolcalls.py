@@ -22,7 +22,7 @@ the request                                                what the local server
                                                            in text and never calls a tool
 =========================================================  ====================================================
 
-If the answer does not fit after the retry, :class:`ToolCallError` says so (it is never handed back
+If the answer does not fit after the retry, :class:`SchemaMismatchError` says so (it is never handed back
 as if valid). Conversation history with tool calls (assistant ``tool_calls``, ``role: "tool"``) is
 rewritten to plain text for the local model, whose chat template knows neither. Each request to the
 server is recorded in :mod:`aisd.runtime.usage`; the response's ``usage`` is their sum, and
@@ -55,7 +55,7 @@ DROPPED = ("tools", "tool_choice", "parallel_tool_calls", "response_format", "st
 stats: Counter = Counter()   # "first_try", "retried", "failed", per kind ("forced", "required", "json")
 
 
-class ToolCallError(AisdError):
+class SchemaMismatchError(AisdError):
     """The local model's answer did not fit the schema even after a retry."""
 
 
@@ -153,7 +153,7 @@ def _plan(body: dict) -> tuple[str, list[dict], dict | None]:
         name = (choice.get("function") or {}).get("name")
         tool = next((t for t in tools if t.get("function", {}).get("name") == name), None)
         if tool is None:
-            raise ToolCallError(f"tool_choice names {name!r}, which is not in tools "
+            raise SchemaMismatchError(f"tool_choice names {name!r}, which is not in tools "
                                 f"({[t.get('function', {}).get('name') for t in tools]})")
         return "forced", [tool], tool["function"].get("parameters") or {"type": "object"}
     if tools and choice == "required":
@@ -215,7 +215,7 @@ def exchange(body: dict) -> Generator[dict, dict, dict]:
     kind, tools, schema = _plan(body)
     messages = _with_instruction(plain_messages(body.get("messages") or []), _instruction(kind, tools))
     if kind == "plain":
-        raise ToolCallError("nothing to constrain: use plain_request for tool-call history alone")
+        raise SchemaMismatchError("nothing to constrain: use plain_request for tool-call history alone")
     base = {k: v for k, v in body.items() if k not in DROPPED}
     base["messages"] = messages
     used = {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0}
@@ -235,7 +235,7 @@ def exchange(body: dict) -> Generator[dict, dict, dict]:
             return _response(answer, kind, tools, value, text, used)
         reasons.append(f"{reason} (finish_reason {choice.get('finish_reason')!r})")
     stats[f"{kind}_failed"] += 1
-    raise ToolCallError(f"the local model's {kind} answer did not fit its schema after a retry: "
+    raise SchemaMismatchError(f"the local model's {kind} answer did not fit its schema after a retry: "
                         + "; ".join(reasons) + ". Raise max_tokens or set maxLength on long strings.")
 
 
