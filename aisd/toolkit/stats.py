@@ -120,19 +120,24 @@ def bootstrap(metric, *columns, clusters=None, level: float = 0.95, resamples: i
     if not 0 < level < 1:
         raise AisdError(f"level must be between 0 and 1, e.g. 0.95; got {level!r}")
     n = len(arrays[0])
-    if clusters is None:
-        groups = [np.array([i]) for i in range(n)]
-    else:
+    if clusters is not None:
         clusters = np.asarray(clusters)
         if len(clusters) != n:
             raise AisdError(f"clusters needs one id per row ({n}); got {len(clusters)}")
         _, inverse = np.unique(clusters, return_inverse=True)
-        groups = [np.flatnonzero(inverse == g) for g in range(inverse.max() + 1)]
+        order = np.argsort(inverse, kind="stable")
+        starts = np.searchsorted(inverse[order], np.arange(inverse.max() + 1))
+        sizes = np.diff(np.append(starts, n))
     estimate = float(metric(*arrays))
     rng = np.random.default_rng(seed)
     values = []
     for _ in range(resamples):
-        rows = np.concatenate([groups[g] for g in rng.integers(0, len(groups), size=len(groups))])
+        if clusters is None:
+            rows = rng.integers(0, n, size=n)
+        else:                       # whole clusters: their rows, by offsets into the sorted order (linear time)
+            picked = rng.integers(0, len(starts), size=len(starts))
+            rows = order[np.repeat(starts[picked] - np.cumsum(np.append(0, sizes[picked][:-1])), sizes[picked])
+                         + np.arange(sizes[picked].sum())]
         try:
             values.append(float(metric(*(a[rows] for a in arrays))))
         except (AisdError, ValueError, ZeroDivisionError):
