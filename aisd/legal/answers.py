@@ -80,24 +80,12 @@ def _declines(line: str) -> bool:
     return any(p in text for p in ("not found", "do not answer", "does not answer", "i don't know", "cannot answer"))
 
 
-def legal_search():
-    """The notebook's search engines over the corpus (as section 5 builds them): ``(search, text_of_chunk)``."""
-    from aisd.legal import vectors
-    from aisd.legal.data import load_split
-    from aisd.legal.search import LegalSearch
-
-    collection = load_split("tuning")
-    text = {i: d["text"] for i, d in collection.corpus.items()}
-    return LegalSearch(collection.doc_texts(), vectors.embed, text), text
-
-
-def requests(search=None, text: dict | None = None) -> list[tuple[str, str, list[dict]]]:
+def requests(search, text: dict[str, str]) -> list[tuple[str, str, list[dict]]]:
     """``[(question id, split, messages), ...]`` for every labelled question, held-out ones first, as the
-    notebook builds them (:data:`ANSWER_CONFIG`, :data:`ANSWER_K`)."""
+    notebook builds them (:data:`ANSWER_CONFIG`, :data:`ANSWER_K`) with ``search`` (a
+    :class:`~aisd.legal.search.LegalSearch`, e.g. :func:`aisd.legal.vectors.legal_search`) and the chunks' ``text``."""
     from aisd.legal.data import load_questions
 
-    if search is None:
-        search, text = legal_search()
     qs = load_questions()
     order = [q for q in qs.index if qs.at[q, "split"] == "heldout"] + \
             [q for q in qs.index if qs.at[q, "split"] != "heldout"]

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from aisd.legal.verify import normalise, verify_answer
-from aisd.toolkit.stats import wilson as _wilson
+from aisd.toolkit.stats import wilson
 
 
 def key_phrase_recall(ranked_texts: Sequence[str], phrases: Sequence[str], budget_chars: int) -> float:
@@ -82,21 +82,21 @@ def hallucination_table(judged: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """Per system (``{name: judge_answers(...)}``): declined, unsupported sentences among stated ones, answers
     with an unsupported sentence among those given, answered unanswerable questions, each a share with its
     Wilson 95 % interval (as ``Interval``; ``None`` when there is no case to count)."""
-    def wilson(k: int, n: int):
-        return _wilson(k, n) if n else None
+    def share(k: int, n: int):
+        return wilson(k, n) if n else None
 
     out = {}
     for name, rows in judged.items():
         given = rows[~rows["declined"]]
         out[name] = {
             "questions": len(rows),
-            "declined": wilson(int(rows["declined"].sum()), len(rows)),
+            "declined": share(int(rows["declined"].sum()), len(rows)),
             "sentences": int(given["sentences"].sum()),
-            "unsupported sentences": wilson(int(given["unsupported"].sum()), int(given["sentences"].sum())),
-            "answers with an unsupported sentence": wilson(int((given["unsupported"] > 0).sum()), len(given)),
-            "unanswerable answered": wilson(int((~rows["declined"] & ~rows["answerable"]).sum()),
+            "unsupported sentences": share(int(given["unsupported"].sum()), int(given["sentences"].sum())),
+            "answers with an unsupported sentence": share(int((given["unsupported"] > 0).sum()), len(given)),
+            "unanswerable answered": share(int((~rows["declined"] & ~rows["answerable"]).sum()),
                                             int((~rows["answerable"]).sum())),
-            "cites a judged chunk (answerable)": wilson(int(rows.loc[rows["answerable"], "cites judged"].sum()),
+            "cites a judged chunk (answerable)": share(int(rows.loc[rows["answerable"], "cites judged"].sum()),
                                                         int(rows["answerable"].sum())),
         }
     return pd.DataFrame(out).T

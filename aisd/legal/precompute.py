@@ -1,4 +1,5 @@
-"""``aisd precompute 06 answers``: the small model's answer to every labelled question, stored.
+"""``aisd precompute 06 answers``: the small model's answer to every labelled question, stored (then
+``aisd precompute 06 vectors`` embeds their sentences: :func:`aisd.legal.vectors.write`).
 
 Held-out questions first (they are what the notebook reports), each record appended as soon as it is made, so a
 stopped run continues where it stopped; at the end the file keeps exactly the answers asked for. Measured here:
@@ -14,11 +15,16 @@ def answers(path=STORE, splits: tuple[str, ...] = ("heldout", "tuning")) -> None
     from aisd.toolkit.progress import progress
     from aisd.toolkit.answer_store import Store
 
-    wanted = [r for r in requests() if r[1] in splits]
+    from aisd.legal.vectors import legal_search
+
+    wanted = [r for r in requests(*legal_search()) if r[1] in splits]
     store = Store(path, tier="small", write=True)
     for q, split, messages in progress(wanted, "06 answers"):
         store.ask(messages, MAX_TOKENS, label=q, split=split)
     store.keep_only([store.key(m, MAX_TOKENS) for _, _, m in wanted])
+
+
+
 
 
 if __name__ == "__main__":

@@ -2,9 +2,9 @@
 
 Embedding the corpus with the bundled MiniLM takes about two minutes on two busy cores (measured: 110 s
 for 2,387 chunks at load average 4, with the embedding cache off), over the notebook's budget. So
-``python -m aisd.legal.vectors`` embeds every chunk once (as :class:`aisd.toolkit.retrieval.Retriever` indexes it:
+``aisd precompute 06 vectors`` embeds every chunk once (as :class:`aisd.toolkit.retrieval.Retriever` indexes it:
 ``title + "\\n" + text``), every question of ``queries.jsonl`` and the few fixed questions of the notebook
-(:data:`EXTRA_TEXTS`) and the sentences scored for support (:func:`support_texts`), and writes ``datasets/eu_law_qa/chunk_vectors.npz``: float16 vectors (1.9 MB)
+(:data:`EXTRA_TEXTS`) and the texts the support check compares (:func:`support_texts`), and writes ``datasets/eu_law_qa/chunk_vectors.npz``: float16 vectors (1.9 MB)
 with the embedding cache's key of each text (sha256 of the model id and the text). :func:`embed` then
 answers from the file for every text whose key it holds (renormalised to unit length) and embeds the
 rest (a question a learner types) with :func:`aisd.runtime.embeddings.embed`; a changed chunk or another
@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import functools
 import json
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -46,6 +45,17 @@ def chunk_texts(folder: str | Path = FOLDER) -> dict[str, str]:
     return load_beir(folder, "dev").doc_texts()
 
 
+def legal_search():
+    """The notebook's search engines over the corpus (as its section 5 builds them), with these vectors:
+    ``(search, text_of_chunk)``."""
+    from aisd.legal.data import load_split
+    from aisd.legal.search import LegalSearch
+
+    collection = load_split("tuning")
+    text = {i: d["text"] for i, d in collection.corpus.items()}
+    return LegalSearch(collection.doc_texts(), embed, text), text
+
+
 def support_texts() -> list[str]:
     """The texts notebook 06's support check embeds (:mod:`aisd.legal.support`): every sentence of the stored LLM
     answers and of the extractive answers built from the same retrieval, the labelled questions' written answers
@@ -55,7 +65,7 @@ def support_texts() -> list[str]:
     from aisd.legal.data import load_questions, load_split
     from aisd.toolkit.answer_store import load
 
-    search, text = answers.legal_search()
+    search, text = legal_search()
     questions = load_questions()
     out = [support.claim_text(a) for a in questions["answer"].dropna()]
     said = [answers.without_not_found(r["text"]) for r in load(answers.STORE).values()]
@@ -72,7 +82,7 @@ def support_texts() -> list[str]:
     return list(dict.fromkeys(t for t in out if t))
 
 
-def write(path: str | Path = VECTORS) -> int:
+def write(path: str | Path = VECTORS, support: bool = True) -> int:
     """Embed every chunk, question and extra text and write the vectors with their keys; returns how many.
 
     >>> write("/tmp/chunk_vectors.npz")           # doctest: +SKIP
@@ -80,9 +90,13 @@ def write(path: str | Path = VECTORS) -> int:
     """
     lines = (FOLDER / "queries.jsonl").read_text(encoding="utf-8").splitlines()
     questions = [json.loads(line)["text"] for line in lines if line.strip()]
-    texts = list(dict.fromkeys([*chunk_texts().values(), *questions, *EXTRA_TEXTS, *support_texts()]))
-    vectors = embeddings.embed(texts, batch_size=16)
+    more = support_texts() if support else []
+    texts = list(dict.fromkeys([*chunk_texts().values(), *questions, *EXTRA_TEXTS, *more]))
     keys = np.array([embeddings._key(t) for t in texts])
+    stored = _stored()                          # vectors the file already holds (same text, same model) are kept
+    missing = [t for t, k in zip(texts, keys) if k not in stored]
+    fresh = dict(zip(missing, embeddings.embed(missing, batch_size=16))) if missing else {}
+    vectors = np.stack([stored[k] if k in stored else fresh[t] for t, k in zip(texts, keys)])
     np.savez_compressed(path, vectors=vectors.astype(np.float16), keys=keys)
     _stored.cache_clear()
     return len(texts)
@@ -124,7 +138,3 @@ def coverage(texts: list[str] | None = None) -> float:
     stored = _stored()
     texts = list(chunk_texts().values()) if texts is None else texts
     return sum(embeddings._key(t) in stored for t in texts) / len(texts)
-
-
-if __name__ == "__main__":
-    print(f"wrote {write()} vectors (chunks, questions, extra texts) to {VECTORS}", file=sys.stderr)

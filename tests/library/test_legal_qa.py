@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from aisd.legal import access, answers, citations, decisions, evaluate, search, support, system, vectors, verify
+from aisd.legal import access, answers, citations, decisions, evaluate, precompute, search, support, system, vectors, verify
 from aisd.legal.access import RowIndex, User, search_as
 from aisd.legal.data import load_questions, load_split
 from aisd.runtime import embeddings
@@ -37,9 +37,9 @@ def entitled(docs):
 
 
 def test_the_vector_file_is_current_and_matches_the_model(docs):
-    assert vectors.coverage() == 1.0, "datasets/eu_law_qa/chunk_vectors.npz is stale: run python -m aisd.legal.vectors"
+    assert vectors.coverage() == 1.0, "datasets/eu_law_qa/chunk_vectors.npz is stale: run aisd precompute 06 vectors"
     questions = list(load_split("tuning").queries.values())
-    assert vectors.coverage(questions + list(vectors.EXTRA_TEXTS)) == 1.0, "the questions' vectors are stale: run python -m aisd.legal.vectors"
+    assert vectors.coverage(questions + list(vectors.EXTRA_TEXTS)) == 1.0, "the questions' vectors are stale: run aisd precompute 06 vectors"
     assert vectors.coverage(vectors.support_texts()) == 1.0, \
         "the answers' sentences have no stored vectors (new stored answers?): run aisd precompute 06 vectors"
     texts = list(docs.values())[:8]
@@ -183,7 +183,7 @@ def test_the_stored_llm_answers_are_the_requests_the_notebook_makes():
     from aisd.runtime.models import tier_of
     from aisd.toolkit.answer_store import request_key
 
-    requests = answers.requests()
+    requests = answers.requests(*vectors.legal_search())
     model = tier_of("small").alias
     asked = {request_key(model, m, answers.MAX_TOKENS): (q, split) for q, split, m in requests}
     assert set(stored) <= set(asked), "stored answers the notebook no longer asks for: rerun aisd precompute 06 answers"
