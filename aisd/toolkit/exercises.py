@@ -327,12 +327,17 @@ def static_problems(answer: Callable, allow: tuple[str, ...] = (), forbid: tuple
     >>> static_problems(ns["f"])
     ['uses aisd.toolkit.metrics.recall_at_k (line 2), the reference answer of notebook 02, exercise ex_recall_at_k']
     """
-    import ast
-
     tree = _cell_tree(answer)
     if tree is None:
         return []
-    namespace = {**vars(__import__("builtins")), **getattr(answer, "__globals__", {})}
+    return _tree_problems(tree, getattr(answer, "__globals__", {}), allow, forbid)
+
+
+def _tree_problems(tree, globals_: dict, allow: tuple[str, ...], forbid: tuple[str, ...]) -> list[str]:
+    """The escape routes in one cell's syntax tree (see :func:`static_problems`)."""
+    import ast
+
+    namespace = {**vars(__import__("builtins")), **globals_}
     refs = {r.function: r for r in references() if r.exercise not in allow}
     forbidden = {}
     for name in forbid:
@@ -375,3 +380,39 @@ def static_problems(answer: Callable, allow: tuple[str, ...] = (), forbid: tuple
             elif lib is not None:
                 problems.append(f"uses {lib}{where}, the library the hidden tests check this exercise with")
     return list(dict.fromkeys(problems))
+
+
+def checked_value(name: str, allow: tuple[str, ...] = (), forbid: tuple[str, ...] = ()):
+    """The value an answer cell assigned to ``name`` (an answer that is data, not a function), after the same
+    static check as :func:`guarded`: the last cell of the notebook's history that assigns ``name`` must not name a
+    reference answer or take an escape route (``alert_budget = decisions.alert_budget(...)`` is refused).
+
+    Outside a notebook kernel there is no history to read, and the value is returned as it is.
+    """
+    import ast
+
+    try:
+        from IPython import get_ipython
+        shell = get_ipython()
+    except ImportError:  # pragma: no cover
+        shell = None
+    if shell is None:
+        raise GuardError(f"checked_value({name!r}) reads the notebook's cells: call it in a notebook")
+    namespace = shell.user_ns
+    if name not in namespace:
+        raise GuardError(f"your answer cell does not set {name}: run it first")
+    for source in reversed(namespace.get("In", [])[:-1]):
+        try:
+            tree = ast.parse(source)
+        except SyntaxError:
+            continue
+        assigns = any(isinstance(t, ast.Name) and t.id == name for node in tree.body
+                      if isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign))
+                      for t in (node.targets if isinstance(node, ast.Assign) else [node.target]))
+        if assigns:
+            routes = _tree_problems(tree, namespace, allow, forbid)
+            if routes:
+                raise StaticCheckError("your answer cell " + "; ".join(routes) + ": set it yourself (you may use "
+                                       "numpy, the standard library and what the exercise names)")
+            break
+    return namespace[name]

@@ -148,3 +148,20 @@ def answer(a, b):
         exercises.guarded(fn, forbid=("rapidfuzz.distance.Levenshtein.distance",))
     assert exercises.guarded(cell("def answer(a, b):\n    return abs(len(a) - len(b))\n"),
                              forbid=("rapidfuzz.distance.Levenshtein.distance",))("ab", "a") == 1
+
+
+def test_an_answer_that_is_data_is_checked_in_its_cell():
+    """checked_value(name) reads the notebook cell that set ``name``: a value computed by a reference answer is
+    refused, a value set by hand is returned (run in a real kernel, as nbgrader runs a notebook)."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("from aisd.toolkit import exercises, metrics\nbudget = {'alerts_per_day': 40}"),
+                nbformat.v4.new_code_cell("print(exercises.checked_value('budget'))"),
+                nbformat.v4.new_code_cell("budget = metrics.recall_at_k(['a'], {'a'}, 1)"),
+                nbformat.v4.new_code_cell("try:\n    exercises.checked_value('budget')\n"
+                                          "except exercises.StaticCheckError as exc:\n    print('refused:', exc)")]
+    NotebookClient(nb, kernel_name="python3", timeout=120).execute()
+    assert nb.cells[1].outputs[0]["text"] == "{'alerts_per_day': 40}\n"
+    assert nb.cells[3].outputs[0]["text"].startswith("refused: your answer cell uses aisd.toolkit.metrics.recall_at_k")
