@@ -1,6 +1,6 @@
 """Right answers to the exercises of 10_meeting_assistant written another valid way: each must earn full marks
-(the mirror of tests/wrong_answers). ``{exercise: {description: code}}``; the n-th answer of every exercise runs
-together in one pass of the notebook (tests/library/test_meetings_right_answers.py)."""
+(the mirror of tests/wrong_answers). ``{exercise: {description: code}}``; each is tried on its own in its exercise's place
+(tests/notebooks/test_discrimination.py)."""
 
 RIGHT_ANSWERS = {
     "word_error_rate": {
@@ -67,11 +67,11 @@ def choose_caption_setup(rows, max_delay_s, max_rtf):
     "quiz_meetings": {
         "upper-case letters with spaces": '''
 def quiz_meetings():
-    return {"q1": "A", "q2": " b", "q3": "C ", "q4": "a"}
+    return {"q1": "B", "q2": " a", "q3": "C ", "q4": "c"}
 ''',
         "dict() and a comprehension": '''
 def quiz_meetings():
-    return dict(zip(["q1", "q2", "q3", "q4"], "abca"))
+    return dict(zip(["q1", "q2", "q3", "q4"], "bacc"))
 ''',
     },
 }

@@ -262,11 +262,11 @@ def match_items(extracted, reference, threshold=0.5):
     "quiz_meetings": {
         "blames missed speech": '''
 def quiz_meetings():
-    return {"q1": "b", "q2": "c", "q3": "c", "q4": "a"}
+    return {"q1": "a", "q2": "c", "q3": "c", "q4": "c"}
 ''',
         "redacts after the summary": '''
 def quiz_meetings():
-    return {"q1": "a", "q2": "b", "q3": "c", "q4": "b"}
+    return {"q1": "b", "q2": "a", "q3": "c", "q4": "a"}
 ''',
         "the pattern of other notebooks (b-c-a-b)": '''
 def quiz_meetings():
