@@ -209,3 +209,14 @@ def test_the_requirements_and_design():
     assert review(system.DESIGN) == [] and req.wrong_answer_cost_usd > req.escalation_cost_usd
     assert req.replace(lawyers=800).questions_per_day == 2 * req.questions_per_day
     assert set(load_questions()["split"]) == {"tuning", "heldout"}
+
+
+def test_a_budget_of_unsupported_claims_becomes_the_lowest_threshold_that_meets_it():
+    scores, supported = [0.9, 0.8, 0.7, 0.6, 0.5, 0.4], [True, False, True, False, True, False]
+    assert decisions.choose_support_threshold(scores, supported, 1.0) == 0.4, "anything goes: keep everything"
+    t = decisions.choose_support_threshold(scores, supported, 1 / 3)
+    assert t == 0.600001, "one unsupported claim of three may pass: the 0.8 one; everything from 0.7 up is kept"
+    assert decisions.choose_support_threshold(scores, supported, 0.0) > 0.8
+    assert decisions.unsupported_budget()[0] <= system.REQUIREMENTS.unsupported_kept_ceiling
+    with pytest.raises(ValueError):
+        decisions.choose_support_threshold([0.9], [True], 0.1)
