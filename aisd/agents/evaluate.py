@@ -19,11 +19,17 @@ from aisd.runtime import usage
 from aisd.toolkit import stats
 
 PRICE_MODEL = "gpt-4o-mini"      # the same tokens priced at a hosted model's list price
+PER_TASK_COLUMNS = ["approach", "task_id", "kind", "success", "cited_support", "abstained", "answered", "steps",
+                    "llm_calls", "tokens", "seconds", "cost_usd", "stop_reason"]
 
 
 def per_task(runs: dict, tasks: list, price_model: str = PRICE_MODEL) -> pd.DataFrame:
     """One row per (approach, task): success, cited a supporting passage, abstained, steps, LLM calls,
-    tokens, seconds and cost in USD at ``price_model``'s list price (tasks an approach did not run are skipped)."""
+    tokens, seconds and cost in USD at ``price_model``'s list price (tasks an approach did not run are skipped).
+
+    >>> list(per_task({}, []).columns) == PER_TASK_COLUMNS
+    True
+    """
     rows = []
     for approach, traces in runs.items():
         for task in tasks:
@@ -42,7 +48,7 @@ def per_task(runs: dict, tasks: list, price_model: str = PRICE_MODEL) -> pd.Data
                 "tokens": trace.tokens(), "seconds": float(trace.seconds),
                 "cost_usd": sum(usage.cost(price_model, s.prompt_tokens, s.completion_tokens) for s in trace.steps),
                 "stop_reason": trace.stop_reason})
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=PER_TASK_COLUMNS)
 
 
 def compare(runs: dict, tasks: list, price_model: str = PRICE_MODEL) -> pd.DataFrame:
