@@ -126,6 +126,9 @@ def threshold_for_alert_budget(scores, days, alerts_per_day):
 ''',
     },
     "alert_budget": {
+        "escape route: the package's own staffing decision, computed in the answer cell": '''
+alert_budget = DE.alert_budget(y[TUNE], scores["gradient boosting"]["tuning"], day[TUNE], amount[TUNE], COSTS)
+''',
         "today's 1.3 % (about 50 a day) copied, not decided": '''
 alert_budget = {"alerts_per_day": 50, "why": "today's team reviews 1.3 % of payments, about 50 alerts a day"}
 ''',
