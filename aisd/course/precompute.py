@@ -53,6 +53,7 @@ for _step in [
          "datasets/code_review/llm_verify*.jsonl, llm_injection.jsonl (the LLM's failing tests; a planted injection)",
          llm=True),
     Step("08", "features", "aisd.multimodal.precompute:main", "datasets/multimodal/features.npz"),
+    Step("08", "video", "aisd.multimodal.precompute:main_video", "datasets/multimodal/video.npz (frames of 120 clips)"),
     Step("10", "audio", "aisd.meetings.precompute:main", "datasets/meetings/precomputed/"),
     Step("10", "captions", "aisd.meetings.streaming:main",
          "datasets/meetings/precomputed/caption_runs.jsonl (live-caption runs timed in CPU s, clean meetings + noise)"),

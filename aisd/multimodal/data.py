@@ -81,3 +81,13 @@ def dedup_halves(rows: list[dict]) -> dict[str, str]:
     """
     sources = list(dict.fromkeys(r["source"] for r in rows))
     return {s: ("tuning" if n % 2 == 0 else "heldout") for n, s in enumerate(sources)}
+
+
+def load_video() -> dict[str, np.ndarray]:
+    """The committed frames of the video clips: ``frame_image`` (clips x frames x 1280, float32) and
+    ``scene_index`` (the held-out scene each clip shows), made by ``aisd precompute 08 video``."""
+    path = FOLDER / "video.npz"
+    if not path.exists():
+        raise AisdError(f"{path} is missing: run aisd precompute 08 video")
+    with np.load(path) as npz:
+        return {"frame_image": npz["frame_image"].astype(np.float32), "scene_index": npz["scene_index"]}

@@ -30,7 +30,7 @@ import time
 import numpy as np
 
 from aisd.multimodal import features, photos, scenes
-from aisd.multimodal.data import DEDUP_PIXELS, FOLDER, N_SCENES, SCENE_PIXELS, SEED, dedup_images
+from aisd.multimodal.data import DEDUP_PIXELS, FOLDER, N_SCENES, SCENE_PIXELS, SEED, dedup_images, load_scenes
 
 
 def main(argv=None) -> int:
@@ -65,6 +65,39 @@ def main(argv=None) -> int:
     np.savez_compressed(FOLDER / "features.npz", **out)
     (FOLDER / "precompute.json").write_text(json.dumps(log, indent=1) + "\n", encoding="utf-8")
     print("saved", FOLDER / "features.npz")
+    return 0
+
+
+VIDEO_CLIPS = 120          # the first held-out scenes, one clip each
+
+
+def video_scene_indices() -> list[int]:
+    """The scenes that get a clip: the first ``VIDEO_CLIPS`` held-out scenes (never trained on)."""
+    return [i for i, s in enumerate(load_scenes()) if s["split"] == "heldout"][:VIDEO_CLIPS]
+
+
+def main_video(argv=None) -> int:
+    """Encode every frame of the generated clips (``video.npz``: ``frame_image`` clips x frames x 1280, float16,
+    and ``scene_index``) and log the time per frame in ``video.json``.
+
+        aisd precompute 08 video          # ~1-3 minutes on 2 cores
+    """
+    from aisd.multimodal import video
+
+    argparse.ArgumentParser(description="encode the frames of notebook 08's video clips").parse_args(argv)
+    index = video_scene_indices()
+    rows = load_scenes()
+    frames = [f for i in index for f in video.clip(rows[i], video.FRAMES, SCENE_PIXELS)]
+    features.model()
+    start = time.perf_counter()
+    vectors = features.image_features(frames).astype(np.float16).reshape(len(index), video.FRAMES, -1)
+    seconds = time.perf_counter() - start
+    np.savez_compressed(FOLDER / "video.npz", frame_image=vectors, scene_index=np.array(index))
+    log = {"date": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"), "cpus": os.cpu_count(),
+           "load_average": round(os.getloadavg()[0], 2), "clips": len(index), "frames": len(frames),
+           "seconds": round(seconds, 1), "ms_per_frame": round(1000 * seconds / len(frames), 1)}
+    (FOLDER / "video.json").write_text(json.dumps(log, indent=1) + "\n", encoding="utf-8")
+    print(f"video: {len(frames)} frames of {len(index)} clips in {seconds:.1f} s; saved", FOLDER / "video.npz")
     return 0
 
 

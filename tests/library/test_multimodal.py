@@ -207,3 +207,31 @@ def test_the_requirements_the_design_and_the_split_names():
     with pytest.raises(AisdError, match="split"):
         data.split_indices([{"split": "test"}])
     assert data.dedup_halves([{"source": "x"}, {"source": "y"}, {"source": "z"}]) == {"x": "tuning", "y": "heldout", "z": "tuning"}
+
+
+def test_video_clips_move_pool_and_cost():
+    from aisd.multimodal import video
+
+    scene = data.load_scenes()[0]
+    frames = video.clip(scene, n_frames=4, size=64)
+    arrays = [np.asarray(f) for f in frames]
+    assert len(frames) == 4 and not np.array_equal(arrays[0], arrays[1]), "the frames of a clip differ"
+    vectors = np.random.default_rng(0).normal(size=(3, 8, 5))
+    pooled = video.pool(vectors, every=4)
+    assert pooled.shape == (3, 5) and np.allclose(np.linalg.norm(pooled, axis=1), 1)
+    expected = vectors[:, ::4].mean(axis=1)
+    assert np.allclose(pooled, expected / np.linalg.norm(expected, axis=1, keepdims=True), atol=1e-6)
+    assert video.core_hours_per_video_hour(100, 1.0) == pytest.approx(0.1)
+    with pytest.raises(AisdError):
+        video.pool(vectors[0], every=1)
+    with pytest.raises(AisdError):
+        video.core_hours_per_video_hour(0, 1.0)
+
+
+def test_the_committed_video_frames():
+    from aisd.multimodal import precompute, video
+
+    vid = data.load_video()
+    assert vid["frame_image"].shape == (precompute.VIDEO_CLIPS, video.FRAMES, 1280)
+    assert vid["scene_index"].tolist() == precompute.video_scene_indices()
+    assert all(data.load_scenes()[i]["split"] == "heldout" for i in vid["scene_index"])

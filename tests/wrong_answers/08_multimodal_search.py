@@ -43,16 +43,6 @@ from aisd.multimodal import hybrid as H
 def choose_fusion_weight(text_scores, image_scores, relevant, weights, k):
     return float(max(weights, key=lambda w: E.hits_at_k(H.fuse(text_scores, image_scores, w), relevant, k).mean()))
 ''',
-        "maximises recall@1 whatever k is": '''
-def choose_fusion_weight(text_scores, image_scores, relevant, weights, k):
-    best, best_recall = None, -1.0
-    for w in weights:
-        fused = w * np.asarray(text_scores) + (1 - w) * np.asarray(image_scores)
-        recall = np.asarray(relevant)[np.arange(len(fused)), fused.argmax(axis=1)].mean()
-        if recall > best_recall:
-            best, best_recall = float(w), recall
-    return best
-''',
         "picks the weight with the highest mean score of relevant items": '''
 def choose_fusion_weight(text_scores, image_scores, relevant, weights, k):
     rel = np.asarray(relevant)
