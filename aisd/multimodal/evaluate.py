@@ -96,7 +96,7 @@ def false_merges_per_day(false_merges: int, other_pairs: int, comparisons_per_da
 
     >>> est = false_merges_per_day(0, 2_610, comparisons_per_day=200_000 * 10)
     >>> est.estimate, round(est.high)
-    (0.0, 2941)
+    (0.0, 2939)
     """
     if other_pairs <= 0 or comparisons_per_day < 0:
         raise AisdError(f"need other_pairs > 0 and comparisons_per_day >= 0; got {other_pairs}, {comparisons_per_day}")
