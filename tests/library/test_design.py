@@ -206,5 +206,5 @@ def test_break_even_is_where_self_hosting_stays_cheaper(seed):
 
 
 def test_break_even_refuses_nonsense():
-    with pytest.raises(ValueError):
+    with pytest.raises(estimate.EstimationError):
         estimate.break_even_requests_per_day(0.001, -1, 10, 2)
