@@ -2,16 +2,16 @@
 
 WRONG_ANSWERS = {
     "choose_candidate_depth": {
+        "ignores the latency budget": '''
+def choose_candidate_depth(rows, budget_ms):
+    return int(max(rows, key=lambda r: r["recall@10"] - 0.0001 * r["pool_size"])["depth"])
+''',
         "the best recall@10 within budget, ignoring what the candidates cost": '''
 def choose_candidate_depth(rows, budget_ms):
     fits = [r for r in rows if r["p95_ms"] <= budget_ms]
     if not fits:
         return int(min(r["depth"] for r in rows))
     return int(max(fits, key=lambda r: (r["recall@10"], -r["depth"]))["depth"])
-''',
-        "ignores the latency budget": '''
-def choose_candidate_depth(rows, budget_ms):
-    return int(max(rows, key=lambda r: r["recall@10"] - 0.0001 * r["pool_size"])["depth"])
 ''',
         "the deepest pool within budget (more candidates can only help)": '''
 def choose_candidate_depth(rows, budget_ms):
