@@ -254,26 +254,12 @@ def guarded(answer: Callable, allow: tuple[str, ...] = (), forbid: tuple[str, ..
 
 # Names an answer cell never needs and that reach around the grading: copying or rewriting functions, importing
 # by name, reading the package's source, evaluating strings.
-ESCAPE_NAMES = {
-    "__code__": "copies or rewrites a function's code (__code__)",
-    "__globals__": "reaches into a function's globals (__globals__)",
-    "__closure__": "reaches into a function's closure (__closure__)",
-    "__wrapped__": "unwraps a function (__wrapped__)",
-    "__file__": "reads where a module's source is (__file__)",
-    "FunctionType": "builds a function from another's code (types.FunctionType)",
-    "CodeType": "builds code objects (types.CodeType)",
-    "importlib": "imports by name (importlib)",
-    "__import__": "imports by name (__import__)",
-    "inspect": "inspects the course's code (inspect)",
-    "getsource": "reads source code (getsource)",
-    "linecache": "reads source code (linecache)",
-    "eval": "evaluates a string as code (eval)",
-    "exec": "runs a string as code (exec)",
-    "compile": "compiles a string as code (compile)",
-    "sys.modules": "looks modules up by name (sys.modules)",
-    "globals": "reads the notebook's globals by name (globals())",
-    "gc": "walks the interpreter's objects (gc)",
-}
+_ROUTES = {"copies or rewrites a function": ("__code__", "__globals__", "__closure__", "__wrapped__", "FunctionType",
+                                             "CodeType"),
+           "imports by name": ("importlib", "__import__", "sys.modules", "globals"),
+           "reads the course's source": ("inspect", "getsource", "linecache", "__file__", "gc"),
+           "runs a string as code": ("eval", "exec", "compile")}
+ESCAPE_NAMES = {name: f"{what} ({name})" for what, names in _ROUTES.items() for name in names}
 
 
 def _cell_tree(answer: Callable):
@@ -387,15 +373,12 @@ def checked_value(name: str, allow: tuple[str, ...] = (), forbid: tuple[str, ...
     static check as :func:`guarded`: the last cell of the notebook's history that assigns ``name`` must not name a
     reference answer or take an escape route (``alert_budget = decisions.alert_budget(...)`` is refused).
 
-    Outside a notebook kernel there is no history to read, and the value is returned as it is.
     """
     import ast
 
-    try:
-        from IPython import get_ipython
-        shell = get_ipython()
-    except ImportError:  # pragma: no cover
-        shell = None
+    from IPython import get_ipython
+
+    shell = get_ipython()
     if shell is None:
         raise GuardError(f"checked_value({name!r}) reads the notebook's cells: call it in a notebook")
     namespace = shell.user_ns
@@ -406,10 +389,9 @@ def checked_value(name: str, allow: tuple[str, ...] = (), forbid: tuple[str, ...
             tree = ast.parse(source)
         except SyntaxError:
             continue
-        assigns = any(isinstance(t, ast.Name) and t.id == name for node in tree.body
-                      if isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign))
-                      for t in (node.targets if isinstance(node, ast.Assign) else [node.target]))
-        if assigns:
+        sets = (ast.Assign, ast.AnnAssign, ast.AugAssign)
+        if any(isinstance(t, ast.Name) and t.id == name for node in tree.body if isinstance(node, sets)
+               for t in getattr(node, "targets", [getattr(node, "target", None)])):
             routes = _tree_problems(tree, namespace, allow, forbid)
             if routes:
                 raise StaticCheckError("your answer cell " + "; ".join(routes) + ": set it yourself (you may use "

@@ -46,7 +46,7 @@ from aisd.toolkit import metrics
 _mine = types.FunctionType(metrics.ndcg_at_k.__code__, metrics.ndcg_at_k.__globals__)
 def answer(r, rel, k):
     return _mine(r, rel, k)
-""", "types.FunctionType"),
+""", "copies or rewrites a function (FunctionType)"),
     "importlib": ("""
 import importlib
 def answer(r, rel, k):
@@ -59,7 +59,7 @@ def answer(r, rel, k):
     ns = {}
     exec(inspect.getsource(metrics), ns)
     return ns["recall_at_k"](r, rel, k)
-""", "inspects the course's code (inspect)"),
+""", "reads the course's source (inspect)"),
     "reading the package's source": ("""
 import aisd
 from pathlib import Path
@@ -70,7 +70,7 @@ def answer(r, rel, k):
     "eval of a string": ("""
 def answer(r, rel, k):
     return eval("__import__('aisd.toolkit.metrics').toolkit.metrics.recall_at_k")(r, rel, k)
-""", "evaluates a string as code (eval)"),
+""", "runs a string as code (eval)"),
     "a forbidden library": ("""
 import jiwer
 def answer(ref, hyp):
