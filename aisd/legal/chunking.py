@@ -24,7 +24,7 @@ from aisd.legal.data import FOLDER, LAWS, Article, LegalDataError, load_articles
 
 #: Words that open the body of an article whose title is not followed by a numbered paragraph: the
 #: source runs title and body together ("AI literacy Providers and deployers ... shall"), so the body
-#: starts at the first of these (checked on every such article of the corpus: tests/library/test_legal_chunking.py).
+#: starts at the first of these (checked on every such article of the corpus: tests/library/legal/test_legal_chunking.py).
 BODY_OPENERS = re.compile(
     r"(?<!\bto)(?<!\bof)(?<!\bwith) (?=(?:For the purposes|This (?:Regulation|Directive)|The |Any |Each |In (?:relation|order|Article|Annex|Part|"
     r"Regulation|Directive)|Member States|Personal data|Processing of|By (?:\d|way)|Without prejudice|Where |"
