@@ -36,7 +36,7 @@ def _timed(fn: Callable, *args, **kwargs):
 
 @dataclass
 class HeldOut:
-    """What :func:`held_out_table` measured."""
+    """What :func:`heldout_table` measured."""
     table: pd.DataFrame                                  # one row per approach
     per_user: dict[str, dict[str, np.ndarray]]          # approach -> metric -> one value per test user
     recommendations: dict[str, dict[int, list[int]]]     # approach -> user -> top-k items
@@ -45,14 +45,14 @@ class HeldOut:
     two_stage: TwoStageResult | None = None              # its ranker and fitted stage one (for sweeps)
 
 
-def held_out_table(ml: MovieLens, split: Split, embeddings: np.ndarray, k: int = 10, latency_users: int = 100,
+def heldout_table(ml: MovieLens, split: Split, embeddings: np.ndarray, k: int = 10, latency_users: int = 100,
                    seed: int = 0) -> HeldOut:
     """One row per approach: recall@k, NDCG@k, MAP@k, coverage, novelty, ARP (on the test window), fit
     seconds, and p50/p95 milliseconds per request over ``latency_users`` users; with each approach's
     per-user scores (for bootstrap intervals and paired comparisons) and top-k lists.
 
     >>> ml = load_movielens()                                                              # doctest: +SKIP
-    >>> out = held_out_table(ml, split_by_time(ml.ratings), item_embeddings(ml))           # doctest: +SKIP
+    >>> out = heldout_table(ml, split_by_time(ml.ratings), item_embeddings(ml))           # doctest: +SKIP
     >>> out.table.loc["ALS", "recall@10"].round(3)                                         # doctest: +SKIP
     0.125
     """

@@ -49,7 +49,7 @@ def test_the_held_out_table_ranks_the_approaches_as_measured(ml, embeddings):
     s = split_by_time(ml.ratings)
     some = lambda f: f[f["user"] < 300]
     small = Split(s.train, some(s.val), some(s.test))
-    out = evaluate.held_out_table(ml, small, embeddings, latency_users=5)
+    out = evaluate.heldout_table(ml, small, embeddings, latency_users=5)
     table = out.table
     assert list(table.index) == ["most popular", "item-kNN", "ALS", "ALS via FAISS HNSW",
                                  "two-stage (ANN + popular + content -> GBT)"]
