@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from typing import Sequence
+from aisd.toolkit.retrieval.errors import RetrievalError
 
 UNDERLINE = re.compile(r"^([*=\-~^\"'`#+])\1{2,}\s*$")
 
@@ -36,7 +37,7 @@ def chunk_fixed(text: str, size: int, overlap: int = 0) -> list[str]:
     []
     """
     if size <= 0 or not 0 <= overlap < size:
-        raise ValueError(f"need size > 0 and 0 <= overlap < size; got size={size}, overlap={overlap}")
+        raise RetrievalError(f"need size > 0 and 0 <= overlap < size; got size={size}, overlap={overlap}")
     chunks, step = [], size - overlap
     for start in range(0, len(text), step):
         chunks.append(text[start:start + size])

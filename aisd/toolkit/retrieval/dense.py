@@ -4,6 +4,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+from aisd.toolkit.retrieval.errors import RetrievalError
 
 def default_embed(texts: list[str]) -> np.ndarray:
     """The course's embedding function: ``aisd.embeddings.embed`` (bundled MiniLM, persistent cache)."""
@@ -45,7 +46,7 @@ class DenseIndex:
             self.index.train(vectors)
             self.index.nprobe = nprobe
         else:
-            raise ValueError(f"kind must be 'flat', 'hnsw' or 'ivf', not {kind!r}")
+            raise RetrievalError(f"kind must be 'flat', 'hnsw' or 'ivf', not {kind!r}")
         self.index.add(vectors)
 
     def search(self, queries: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:

@@ -18,6 +18,7 @@
 from __future__ import annotations
 
 from typing import Iterable, Sequence
+from aisd.toolkit.retrieval.errors import RetrievalError
 
 def rrf(rankings: Iterable[Sequence[str]], k: int = 60,
         weights: Sequence[float] | None = None) -> list[tuple[str, float]]:
@@ -39,7 +40,7 @@ def rrf(rankings: Iterable[Sequence[str]], k: int = 60,
     if weights is None:
         weights = [1.0] * len(rankings)
     elif len(weights) != len(rankings):
-        raise ValueError(f"one weight per ranking: got {len(weights)} weights for {len(rankings)} rankings")
+        raise RetrievalError(f"one weight per ranking: got {len(weights)} weights for {len(rankings)} rankings")
     scores: dict[str, float] = {}
     for ranking, w in zip(rankings, weights):
         for rank, doc in enumerate(ranking, start=1):
@@ -64,7 +65,7 @@ def zscore_fusion(runs: Iterable[tuple[Sequence[str], Sequence[float]]],
     if weights is None:
         weights = [1.0] * len(runs)
     elif len(weights) != len(runs):
-        raise ValueError(f"one weight per run: got {len(weights)} weights for {len(runs)} runs")
+        raise RetrievalError(f"one weight per run: got {len(weights)} weights for {len(runs)} runs")
     standard = []
     for ids, scores in runs:
         sd = scores.std() if len(scores) else 0.0

@@ -16,6 +16,7 @@ from aisd.toolkit.retrieval.bm25 import BM25Index
 from aisd.toolkit.retrieval.dense import DenseIndex, default_embed
 from aisd.toolkit.retrieval.fusion import rrf, zscore_fusion
 from aisd.toolkit.retrieval.rerank import CrossEncoderReranker
+from aisd.toolkit.retrieval.errors import RetrievalError
 
 CONFIGS = ("bm25", "dense", "hybrid", "hybrid+rerank")
 FUSIONS = ("rrf", "zscore")
@@ -49,14 +50,14 @@ class Retriever:
                  weights: tuple[float, float] = (1.0, 1.0), rerank_depth: int = 10, rerank_mode: str = "fuse",
                  fusion: str = "rrf"):
         if not docs:
-            raise ValueError("the corpus is empty: nothing to index")
+            raise RetrievalError("the corpus is empty: nothing to index")
         self.ids = list(docs)
         self.texts = [docs[i] for i in self.ids]
         self.embed = embed
         if rerank_mode not in ("replace", "fuse"):
-            raise ValueError(f"rerank_mode must be 'replace' or 'fuse', not {rerank_mode!r}")
+            raise RetrievalError(f"rerank_mode must be 'replace' or 'fuse', not {rerank_mode!r}")
         if fusion not in FUSIONS:
-            raise ValueError(f"fusion must be one of {FUSIONS}, not {fusion!r}")
+            raise RetrievalError(f"fusion must be one of {FUSIONS}, not {fusion!r}")
         self.rrf_k, self.candidates, self.weights, self.fusion = rrf_k, candidates, tuple(weights), fusion
         self.reranker: CrossEncoderReranker | None = None
         self.rerank_depth, self.rerank_mode = rerank_depth, rerank_mode
@@ -80,7 +81,7 @@ class Retriever:
 
     def _dense(self, query: str, k: int, timings: dict) -> tuple[list[str], list[float]]:
         if self.dense is None:
-            raise RuntimeError("this Retriever was built without an embedding function")
+            raise RetrievalError("this Retriever was built without an embedding function")
         t = time.perf_counter()
         qv = np.asarray(self.embed([query]), dtype="float32")
         timings["embed_query"] = time.perf_counter() - t
@@ -98,7 +99,7 @@ class Retriever:
             return rrf([bm25[0], dense[0]], k=self.rrf_k, weights=weights)
         if fusion == "zscore":
             return zscore_fusion([bm25, dense], weights=weights)
-        raise ValueError(f"fusion must be one of {FUSIONS}, not {fusion!r}")
+        raise RetrievalError(f"fusion must be one of {FUSIONS}, not {fusion!r}")
 
     def search(self, query: str, config: str = "hybrid", k: int = 10, fusion: str | None = None) -> SearchResult:
         """Top ``k`` ids for ``query`` with one of ``CONFIGS``; ``timings`` per stage in seconds; ``fusion``
@@ -118,7 +119,7 @@ class Retriever:
             ids, sc = [d for d, _ in fused], [s for _, s in fused]
             if config == "hybrid+rerank":
                 if self.reranker is None:
-                    raise RuntimeError("no re-ranker: set retriever.reranker (CrossEncoderReranker.fine_tune)")
+                    raise RetrievalError("no re-ranker: set retriever.reranker (CrossEncoderReranker.fine_tune)")
                 t = time.perf_counter()
                 head = ids[:self.rerank_depth]
                 text_of = dict(zip(self.ids, self.texts))
@@ -129,5 +130,5 @@ class Retriever:
                 ids = [d for d, _ in reranked] + ids[self.rerank_depth:]
                 sc = [s for _, s in reranked] + sc[self.rerank_depth:]
         else:
-            raise ValueError(f"config must be one of {CONFIGS}, not {config!r}")
+            raise RetrievalError(f"config must be one of {CONFIGS}, not {config!r}")
         return SearchResult(ids[:k], sc[:k], timings)
