@@ -77,7 +77,7 @@ def test_release_fetch_submit_collect_autograde_feedback(tmp_path):
 
     with Gradebook(f"sqlite:///{course.gradebook}") as gb:
         scores = {s: gb.find_submission(ASSIGNMENT, s).score for s in ("alice", "bob")}
-        max_score = gb.find_assignment(ASSIGNMENT).max_score
+        max_score = gb.find_assignment(ASSIGNMENT).max_code_score     # autograded; design answers are graded by hand
     assert max_score > 0
     assert scores == {"alice": max_score, "bob": 0}, f"expected alice full marks and bob 0, got {scores}"
 
