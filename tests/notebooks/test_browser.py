@@ -137,10 +137,11 @@ def _screenshot(page, name: str) -> Path:
 
 
 def _solved_copy(student_nb: Path, solution_nb: Path, out: Path) -> None:
-    """The student notebook with each code answer filled in from the solution (markers removed)."""
+    """The student notebook with each answer filled in from the solution (markers removed): code answers and the
+    written design answers (nbgrader's Validate fails on a written answer left empty)."""
     student, solution = nbformat.read(student_nb, 4), nbformat.read(solution_nb, 4)
     answers = {c.metadata["nbgrader"]["grade_id"]: c.source for c in solution.cells
-               if c.metadata.get("nbgrader", {}).get("solution") and c.cell_type == "code"}
+               if c.metadata.get("nbgrader", {}).get("solution")}
     for cell in student.cells:
         gid = cell.metadata.get("nbgrader", {}).get("grade_id")
         if gid in answers:
