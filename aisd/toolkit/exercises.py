@@ -147,19 +147,11 @@ def _refusal(ref: Reference) -> str:
 
 
 def _library_function(dotted: str) -> Callable:
-    """``"jiwer.wer"`` -> the function (module path, then attributes)."""
-    parts = dotted.split(".")
-    for cut in range(len(parts) - 1, 0, -1):
-        try:
-            value = importlib.import_module(".".join(parts[:cut]))
-        except ImportError:
-            continue
-        for attr in parts[cut:]:
-            value = getattr(value, attr)
-        if not inspect.isfunction(value):
-            raise TypeError(f"{dotted} is not a Python function; it cannot be switched off")
-        return value
-    raise ImportError(f"no module found for {dotted}")
+    """``"jiwer.wer"`` -> the Python function (:func:`_library_object`), which the runtime guard can switch off."""
+    value = _library_object(dotted)
+    if not inspect.isfunction(value):
+        raise TypeError(f"{dotted} is not a Python function; it cannot be switched off")
+    return value
 
 
 def _library_object(dotted: str):
