@@ -29,20 +29,29 @@ from pathlib import Path
 from aisd.core.errors import AisdError
 
 
+SAMPLE_TEMPERATURE = 0.8     # sampled answers (agreement between samples); greedy answers use 0
+
+
 class StoreError(AisdError, KeyError):
     """The store lacks answers a step asked for (run the regeneration to the end first)."""
 
 
-def request_key(model: str, messages: list[dict], max_tokens: int, schema: dict | None = None) -> str:
-    """A stable hash of one chat request (temperature 0); ``schema`` is the JSON schema of structured output,
-    so a changed schema is a different request.
+def request_key(model: str, messages: list[dict], max_tokens: int, schema: dict | None = None,
+                sample: int = 0) -> str:
+    """A stable hash of one chat request; ``schema`` is the JSON schema of structured output, so a changed
+    schema is a different request. ``sample`` 0 is the greedy answer (temperature 0); ``sample`` n > 0 is the
+    n-th sampled answer (temperature :data:`SAMPLE_TEMPERATURE`, seed n), a request of its own.
 
     >>> request_key("m", [], 10) == request_key("m", [], 10, schema={"type": "object"})
     False
+    >>> len({request_key("m", [], 10, sample=n) for n in (0, 1, 2)})
+    3
     """
     blob = {"model": model, "messages": messages, "max_tokens": max_tokens}
     if schema is not None:
         blob["schema"] = schema
+    if sample:
+        blob["sample"] = [sample, SAMPLE_TEMPERATURE]
     return hashlib.sha256(json.dumps(blob, sort_keys=True).encode("utf-8")).hexdigest()
 
 
@@ -96,21 +105,23 @@ class Store:
 
         return tier_of(self.tier).alias
 
-    def key(self, messages: list[dict], max_tokens: int, schema: dict | None = None, model: str | None = None) -> str:
-        return request_key(model or self.model, messages, max_tokens, schema)
+    def key(self, messages: list[dict], max_tokens: int, schema: dict | None = None, model: str | None = None,
+            sample: int = 0) -> str:
+        return request_key(model or self.model, messages, max_tokens, schema, sample)
 
-    def find(self, messages: list[dict], max_tokens: int, schema: dict | None = None) -> dict | None:
+    def find(self, messages: list[dict], max_tokens: int, schema: dict | None = None,
+             sample: int = 0) -> dict | None:
         """The stored record of this request: the store's model's, else one the live model made, else None."""
         from aisd.runtime.models import tier_of
 
         for model in dict.fromkeys([self.model, tier_of(self._live_tier()).alias]):
-            record = self.records.get(self.key(messages, max_tokens, schema, model))
+            record = self.records.get(self.key(messages, max_tokens, schema, model, sample))
             if record is not None:
                 return record
         return None
 
-    def has(self, messages: list[dict], max_tokens: int, schema: dict | None = None) -> bool:
-        return self.find(messages, max_tokens, schema) is not None
+    def has(self, messages: list[dict], max_tokens: int, schema: dict | None = None, sample: int = 0) -> bool:
+        return self.find(messages, max_tokens, schema, sample) is not None
 
     def _live_tier(self) -> str:
         from aisd.runtime import llm
@@ -127,20 +138,21 @@ class Store:
         return self._clients[tier]
 
     def ask(self, messages: list[dict], max_tokens: int, schema: dict | None = None, label: str = "",
-            **meta) -> dict:
+            sample: int = 0, **meta) -> dict:
         """The answer to one request: a record with ``text``, ``model``, ``finish_reason``, ``prompt_tokens``,
         ``completion_tokens``, ``seconds`` (as measured when generated), ``label`` and ``stored`` (True when it
-        was read back). ``meta`` adds fields to a new record (e.g. ``post=``)."""
+        was read back). ``sample`` n > 0 asks for the n-th sampled answer instead of the greedy one (see
+        :func:`request_key`). ``meta`` adds fields to a new record (e.g. ``post=``)."""
         from aisd.runtime import usage
 
-        rec = self.find(messages, max_tokens, schema)
+        rec = self.find(messages, max_tokens, schema, sample)
         if rec is not None:
             self.asked.append(rec["key"])
             usage.record(model=rec["model"], provider="stored", prompt_tokens=rec.get("prompt_tokens") or 0,
                          completion_tokens=rec.get("completion_tokens") or 0,
                          latency_s=rec.get("seconds") or 0.0, source="stored")
             return {**rec, "stored": True}
-        record = self._generate(messages, max_tokens, schema, label, meta)
+        record = self._generate(messages, max_tokens, schema, label, meta, sample)
         self.records[record["key"]] = record
         self.asked.append(record["key"])
         if self.write:
@@ -148,7 +160,7 @@ class Store:
                 f.write(json.dumps(record, ensure_ascii=False) + "\n")
         return {**record, "stored": False}
 
-    def _generate(self, messages, max_tokens, schema, label, meta) -> dict:
+    def _generate(self, messages, max_tokens, schema, label, meta, sample=0) -> dict:
         import openai
 
         from aisd.runtime.models import tier_of
@@ -156,11 +168,12 @@ class Store:
         tier = self._live_tier()
         model = tier_of(tier).alias
         extra = {"response_format": {"type": "json_object", "schema": schema}} if schema else {}
+        sampling = {"temperature": SAMPLE_TEMPERATURE, "seed": sample} if sample else {"temperature": 0}
         for attempt in range(1, self.attempts + 1):
             try:
                 started = time.perf_counter()
                 reply = self._client(tier).chat.completions.create(
-                    model=model, messages=messages, max_tokens=max_tokens, temperature=0, **extra)
+                    model=model, messages=messages, max_tokens=max_tokens, **sampling, **extra)
                 break
             except AisdError:                # the local server was busy or restarting: wait, then retry
                 if attempt == self.attempts:
@@ -169,13 +182,13 @@ class Store:
             except openai.UnprocessableEntityError as exc:
                 # The model's output did not fit the schema even after the runtime's retry: that is its answer
                 # (recorded, so a regeneration does not ask again), and the caller's parser sees no JSON.
-                return {"key": self.key(messages, max_tokens, schema, model), "label": label, "model": model,
+                return {"key": self.key(messages, max_tokens, schema, model, sample), "label": label, "model": model,
                         "max_tokens": max_tokens, **meta, "text": "", "finish_reason": "invalid",
                         "error": str(exc)[:300], "prompt_tokens": None, "completion_tokens": None,
                         "seconds": round(time.perf_counter() - started, 3)}
         self.live += 1
         used = reply.usage
-        return {"key": self.key(messages, max_tokens, schema, model), "label": label, "model": model,
+        return {"key": self.key(messages, max_tokens, schema, model, sample), "label": label, "model": model,
                 "max_tokens": max_tokens, **meta, "text": reply.choices[0].message.content or "",
                 "finish_reason": getattr(reply.choices[0], "finish_reason", None),
                 "prompt_tokens": getattr(used, "prompt_tokens", None),

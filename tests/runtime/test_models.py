@@ -194,3 +194,25 @@ def test_auto_tier_uses_small_only_where_it_fits(monkeypatch):
     monkeypatch.setattr(llm, "free_memory_mb", lambda: 10 * need)
     monkeypatch.setattr(models, "available", lambda tier: False)
     assert llm.auto_tier() == ("tiny", "the small model is not assembled (aisd llm fetch small)")
+
+
+@pytest.mark.xdist_group("llm")
+def test_sampled_answers_are_requests_of_their_own(tmp_path, monkeypatch):
+    """Agreement between samples needs several answers to one prompt: ``sample`` n > 0 is sampled (temperature,
+    seed n) and stored under its own key; the greedy answer (sample 0) keeps the key it always had."""
+    monkeypatch.setenv("AISD_HOME", str(tmp_path))
+    for name in ("AISD_LLM_BASE_URL", "AISD_LLM_TIER", "AISD_LLM_GGUF"):
+        monkeypatch.delenv(name, raising=False)
+    messages = [{"role": "user", "content": "Name a colour and an animal."}]
+    try:
+        store = Store(tmp_path / "s.jsonl", tier="tiny", write=True)
+        texts = {n: store.ask(messages, 12, sample=n)["text"] for n in (1, 2, 3, 4)}
+        assert len(set(texts.values())) > 1, f"four seeds gave one answer: {texts}"
+        again = Store(tmp_path / "s.jsonl", tier="tiny")
+        assert all(again.ask(messages, 12, sample=n)["stored"] for n in texts), "each sample is stored by its seed"
+        assert not again.has(messages, 12), "the greedy answer is another request"
+        assert store.key(messages, 12) == Store(tmp_path / "s.jsonl", tier="tiny").key(messages, 12, sample=0)
+        live = Store(tmp_path / "other.jsonl", tier="tiny", write=True)
+        assert live.ask(messages, 12, sample=2)["text"] == texts[2], "a seed repeats its sample"
+    finally:
+        server.stop_server("tiny")
