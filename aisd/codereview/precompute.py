@@ -7,6 +7,8 @@ tests     ``datasets/code_review/test_runs.jsonl``            every PR's tests b
 llm       ``datasets/code_review/llm_reviews.jsonl``          the small model's review of every PR (resumable)
 verify    ``llm_verify.jsonl``, ``llm_verify_runs.jsonl``,     the model's failing test for each of its findings,
           ``llm_injection.jsonl``                             run in the sandbox; a planted prompt injection
+samples   ``datasets/code_review/llm_samples.jsonl``          two sampled reviews of each PR whose bug the tests
+                                                              miss, and of its clean twin (held-out first)
 ========  ==================================================  ====================================================
 
 The LLM steps are slow on a shared machine (tens of seconds a request): run them in the background with one
@@ -20,7 +22,7 @@ import sys
 import time
 from pathlib import Path
 
-from aisd.codereview import benchmark, injection, llmreview, testrun, verify
+from aisd.codereview import agreement, benchmark, injection, llmreview, testrun, verify
 from aisd.toolkit import answer_store
 
 
@@ -109,3 +111,17 @@ def verify_findings(path: str | Path = verify.STORE, runs_path: str | Path = ver
                                                               "seconds")}}) + "\n")
         time.sleep(1)
     print(f"{len(verify.load_runs(runs_path))} findings verified; {store.live} tests made live; wrote {path}")
+
+
+def samples(path: str | Path = agreement.STORE) -> None:
+    """Two sampled reviews (:data:`agreement.SAMPLES`) of every pull request in :func:`agreement.order`, each
+    appended as it is made (a stopped run continues), then keep exactly those answers."""
+    from aisd.toolkit.progress import progress
+
+    store = answer_store.Store(path, write=True)
+    prs = agreement.order(benchmark.load())
+    for pr in progress(prs, "07 sampled reviews"):
+        agreement.sampled(pr, store)
+    store.keep_only(store.key(llmreview.messages_for(p["diff"]), llmreview.MAX_TOKENS, llmreview.FINDINGS_SCHEMA,
+                              sample=n) for p in prs for n in agreement.SAMPLES)
+    print(f"{len(prs)} pull requests sampled {len(agreement.SAMPLES)} times, {store.live} made live; wrote {path}")

@@ -10,7 +10,7 @@ first. On 2 quiet cores it makes ~25 tokens/s; on a busy machine ten times fewer
 background (``nohup aisd precompute 07 > precompute-07.log &``) and commit the files they write.
 
 >>> [s.step for s in STEPS["07"]]
-['tests', 'llm', 'verify']
+['tests', 'llm', 'verify', 'samples']
 """
 from __future__ import annotations
 
@@ -51,6 +51,9 @@ for _step in [
     Step("07", "llm", "aisd.codereview.precompute:llm", "datasets/code_review/llm_reviews.jsonl", llm=True),
     Step("07", "verify", "aisd.codereview.precompute:verify_findings",
          "datasets/code_review/llm_verify*.jsonl, llm_injection.jsonl (the LLM's failing tests; a planted injection)",
+         llm=True),
+    Step("07", "samples", "aisd.codereview.precompute:samples",
+         "datasets/code_review/llm_samples.jsonl (two sampled reviews of each PR whose bug the tests miss, and its twin)",
          llm=True),
     Step("08", "features", "aisd.multimodal.precompute:main", "datasets/multimodal/features.npz"),
     Step("08", "video", "aisd.multimodal.precompute:main_video", "datasets/multimodal/video.npz (frames of 120 clips)"),
