@@ -100,3 +100,28 @@ def retry_storm(server_url: str, policies: list[Policy], clients: int = 4, durat
         out[policy.name] = {"calls_per_bin": np.histogram(times, bins)[0].tolist(), "bin_s": bin_s,
                             "outage_calls": proxy.counts()["outage"], **summarise(outcomes)}
     return out
+
+
+def truncation_matrix(server_url: str, rates: list[float], questions: list[str], retries: int = 3,
+                      truncate_after: int = 2, seed: int = 0, max_tokens: int = 16, bound_s: float = 60.0) -> list[dict]:
+    """Streamed answers through a proxy that cuts a share ``rate`` of them after ``truncate_after`` events, for
+    a naive streaming client (it shows what arrived) and one that checks the ``finish_reason`` and retries.
+    One row per (rate, client): availability, p50/p99, and ``partial_served``: cut answers shown as if whole."""
+    from aisd.resilience.patterns import stream_answerer
+    model = model_of(server_url, "smollm2")
+    clients = {"stream, no check": (False, Policy("stream, no check", timeout_s=10)),
+               "finish_reason check + retries": (True, Policy("check + retries", timeout_s=10, retries=retries,
+                                                                 backoff_s=0.02, jitter_s=0.02))}
+    rows = []
+    for rate in rates:
+        for name, (check, policy) in clients.items():
+            faults = Faults(truncate_rate=rate, truncate_after=truncate_after, seed=seed)
+            finishes: list = []
+            with FaultProxy.for_url(server_url, faults, lifetime_s=bound_s + 5) as proxy:
+                client = llm.client(tier="tiny", base_url=proxy.base_url, timeout=policy.timeout_s)
+                ask = stream_answerer(client, model, max_tokens, policy.timeout_s, check=check, finishes=finishes)
+                outcomes = Resilient(policy, ask).run(questions, deadline_s=bound_s)
+            rows.append({"truncate_rate": rate, "client": name, **summarise(outcomes),
+                         "truncated_met": proxy.counts()["trunc"],
+                         "partial_served": 0 if check else sum(f is None for f in finishes)})
+    return rows

@@ -11,12 +11,17 @@ A :class:`Policy` names which patterns are on; :class:`Resilient` applies them t
 5. **graceful degradation**: a cached or extractive answer (any function of the question, or None);
 6. **human escalation**: what is left is handed to a person (counted, not answered).
 
+A truncated answer (a stream cut mid-way and ended cleanly, see :mod:`.proxy`) raises nothing by itself:
+:func:`stream_answerer` checks that the stream ended with a ``finish_reason`` (and :func:`llm_answerer` that
+the JSON answer was whole) and raises :class:`TruncatedAnswer`, which is worth a retry like a 5xx.
+
 >>> Policy("retries", retries=2).describe()
 'timeout 10 s, 2 retries (backoff 0.05 s x2, jitter 0.05 s)'
 """
 from __future__ import annotations
 
 import dataclasses
+import json
 import time
 from collections.abc import Callable
 
@@ -24,18 +29,28 @@ import openai
 import pybreaker
 import tenacity
 
+from aisd.core.errors import AisdError
 from aisd.runtime.models import LLMUnavailable
 
 
+class TruncatedAnswer(AisdError, RuntimeError):
+    """The answer was cut mid-way (a stream without a ``finish_reason``, or half a JSON document)."""
+
+    def __init__(self, message: str, partial: str = ""):
+        super().__init__(message)
+        self.partial = partial
+
+
 def is_retryable(exc: BaseException) -> bool:
-    """Worth another attempt: a rate limit (429), a server error (5xx), a lost connection or a timeout.
+    """Worth another attempt: a rate limit (429), a server error (5xx), a lost connection, a timeout, or an
+    answer cut mid-way (:class:`TruncatedAnswer`).
 
     >>> is_retryable(ValueError("bad input"))
     False
     """
     if isinstance(exc, openai.APIStatusError):
         return exc.status_code == 429 or exc.status_code >= 500
-    return isinstance(exc, (openai.APIConnectionError, LLMUnavailable))
+    return isinstance(exc, (openai.APIConnectionError, LLMUnavailable, TruncatedAnswer))
 
 
 @dataclasses.dataclass(frozen=True)
@@ -163,7 +178,37 @@ def llm_answerer(client: openai.OpenAI, model: str, max_tokens: int = 8,
         client = client.with_options(timeout=timeout_s)
 
     def ask(question: str) -> str:
-        reply = client.chat.completions.create(model=model, max_tokens=max_tokens, temperature=0,
-                                               messages=[{"role": "user", "content": question}])
+        try:
+            reply = client.chat.completions.create(model=model, max_tokens=max_tokens, temperature=0,
+                                                   messages=[{"role": "user", "content": question}])
+        except json.JSONDecodeError as exc:        # the body ended before the JSON document did
+            raise TruncatedAnswer(f"the answer's JSON was cut off ({exc.msg} at character {exc.pos})") from exc
         return reply.choices[0].message.content or ""
+    return ask
+
+
+def stream_answerer(client: openai.OpenAI, model: str, max_tokens: int = 8, timeout_s: float | None = None,
+                    check: bool = True, finishes: list | None = None) -> Callable[[str], str]:
+    """question -> the model's answer, streamed through ``client``. A stream that ends without a
+    ``finish_reason`` was cut mid-answer: with ``check`` that raises :class:`TruncatedAnswer` (worth a retry);
+    without it the partial text is returned as if it were whole, which is what a naive client shows its
+    user. ``finishes`` (a list), if given, gets each call's ``finish_reason`` (None for a cut stream)."""
+    if timeout_s is not None:
+        client = client.with_options(timeout=timeout_s)
+
+    def ask(question: str) -> str:
+        parts, finish = [], None
+        stream = client.chat.completions.create(model=model, max_tokens=max_tokens, temperature=0, stream=True,
+                                                messages=[{"role": "user", "content": question}])
+        for chunk in stream:
+            for choice in chunk.choices:
+                parts.append(choice.delta.content or "")
+                finish = choice.finish_reason or finish
+        text = "".join(parts)
+        if finishes is not None:
+            finishes.append(finish)
+        if finish is None and check:
+            raise TruncatedAnswer(f"the stream ended without a finish_reason after {len(text)} characters: "
+                                  "the answer was cut mid-way", partial=text)
+        return text
     return ask

@@ -9,6 +9,11 @@ it forwards each request to the server, unless the fault plan says otherwise for
 ``reset``  the connection is closed with a TCP reset before any answer
 ``stall``  nothing is answered for ``stall_s``, then the connection is closed (the client's timeout
            decides how long that costs)
+``trunc``  forwarded, but the answer is cut mid-way and ended *cleanly*, as a proxy or load balancer
+           timing out a long stream does: a streamed answer stops after ``truncate_after`` events (no
+           ``finish_reason``, no ``[DONE]``), a whole JSON answer after half its bytes. Nothing raises
+           in a naive client: it shows a partial answer as if it were whole (see
+           :func:`aisd.resilience.patterns.stream_answerer` for the check that notices)
 =========  ====================================================================================
 
 Which request gets which fault comes from a seeded generator (:class:`Faults`): the n-th request that
@@ -38,7 +43,7 @@ from aisd.core.errors import AisdError
 class ProxyError(AisdError, ValueError):
     """A fault proxy configured with impossible numbers."""
 
-KINDS = ("ok", "error", "reset", "stall")
+KINDS = ("ok", "error", "reset", "stall", "trunc")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -47,17 +52,21 @@ class Faults:
     error_rate: float = 0.0
     reset_rate: float = 0.0
     stall_rate: float = 0.0
+    truncate_rate: float = 0.0
     error_status: int = 503
     latency_s: float = 0.0         # added to every forwarded request
     stall_s: float = 5.0
+    truncate_after: int = 2        # streamed events let through before a truncated stream is cut
     outage_after: int | None = None   # arrivals before a total outage begins (None: no outage)
     outage_s: float = 0.0             # how long the outage lasts, in seconds from its first failed arrival
     seed: int = 0
 
     def __post_init__(self):
-        if min(self.error_rate, self.reset_rate, self.stall_rate) < 0 or \
-                self.error_rate + self.reset_rate + self.stall_rate > 1 + 1e-9:
+        rates = (self.error_rate, self.reset_rate, self.stall_rate, self.truncate_rate)
+        if min(rates) < 0 or sum(rates) > 1 + 1e-9:
             raise ProxyError("fault rates must be >= 0 and add up to at most 1")
+        if self.truncate_after < 0:
+            raise ProxyError("truncate_after counts streamed events: 0 or more")
 
     def trace(self, n: int) -> list[str]:
         """The first ``n`` draws of this plan (without the outage), e.g. to replay them offline.
@@ -70,7 +79,8 @@ class Faults:
 
     def _draw(self, rng: random.Random) -> str:
         u = rng.random()
-        for kind, rate in (("error", self.error_rate), ("reset", self.reset_rate), ("stall", self.stall_rate)):
+        for kind, rate in (("error", self.error_rate), ("reset", self.reset_rate), ("stall", self.stall_rate),
+                           ("trunc", self.truncate_rate)):
             if u < rate:
                 return kind
             u -= rate
@@ -204,7 +214,7 @@ class FaultProxy:
                     return
                 if self.faults.latency_s:
                     await asyncio.sleep(self.faults.latency_s)
-                if not await self._forward(request, writer):
+                if not await self._forward(request, writer, truncate=kind == "trunc"):
                     return
         except (ConnectionError, asyncio.IncompleteReadError, asyncio.CancelledError):
             return          # a cancelled handler (the proxy stopping) ends quietly
@@ -213,8 +223,9 @@ class FaultProxy:
             if not writer.is_closing():
                 writer.close()
 
-    async def _forward(self, request: bytes, writer: asyncio.StreamWriter) -> bool:
-        """Send ``request`` upstream on a fresh connection and copy the whole answer back."""
+    async def _forward(self, request: bytes, writer: asyncio.StreamWriter, truncate: bool = False) -> bool:
+        """Send ``request`` upstream on a fresh connection and copy the answer back (all of it, unless
+        ``truncate``: then cut it and end it cleanly; False means the client's connection must close)."""
         try:
             up_reader, up_writer = await asyncio.open_connection(*self.upstream)
         except OSError:
@@ -225,21 +236,31 @@ class FaultProxy:
             up_writer.write(request)
             await up_writer.drain()
             head = await up_reader.readuntil(b"\r\n\r\n")
-            writer.write(head)
             length = _content_length(head)
             if length is not None:
-                writer.write(await up_reader.readexactly(length))
+                body = await up_reader.readexactly(length)
+                if truncate:           # half a JSON document, with a content-length that matches it
+                    body = body[:length // 2]
+                    head = _with_content_length(head, len(body))
+                writer.write(head + body)
             elif b"transfer-encoding: chunked" in head.lower():
+                writer.write(head)
+                events = 0
                 while True:
                     size_line = await up_reader.readuntil(b"\r\n")
                     size = int(size_line.split(b";")[0], 16)
                     chunk = await up_reader.readexactly(size + 2)
+                    events += chunk.count(b"data:")
+                    if truncate and size and events > self.faults.truncate_after:
+                        writer.write(b"0\r\n\r\n")      # a clean end of the body, mid-answer
+                        await writer.drain()
+                        return False
                     writer.write(size_line + chunk)
                     await writer.drain()
                     if size == 0:
                         break
             else:   # read to the end
-                writer.write(await up_reader.read())
+                writer.write(head + await up_reader.read())
                 await writer.drain()
                 return False
             await writer.drain()
@@ -266,6 +287,11 @@ def _content_length(head: bytes) -> int | None:
         if name.strip().lower() == b"content-length":
             return int(value.strip())
     return None
+
+
+def _with_content_length(head: bytes, length: int) -> bytes:
+    lines = [line for line in head.split(b"\r\n") if line.split(b":")[0].strip().lower() != b"content-length"]
+    return b"\r\n".join(lines[:-2] + [b"content-length: %d" % length, b"", b""])
 
 
 def _reset(writer: asyncio.StreamWriter) -> None:
