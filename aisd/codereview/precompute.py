@@ -115,13 +115,15 @@ def verify_findings(path: str | Path = verify.STORE, runs_path: str | Path = ver
 
 def samples(path: str | Path = agreement.STORE) -> None:
     """Two sampled reviews (:data:`agreement.SAMPLES`) of every pull request in :func:`agreement.order`, each
-    appended as it is made (a stopped run continues), then keep exactly those answers."""
+    appended as it is made (a stopped run continues), then keep exactly those answers. The held-out PRs get their
+    first sample, then their second, before any tuning PR: a run stopped part-way can still be read."""
     from aisd.toolkit.progress import progress
 
     store = answer_store.Store(path, write=True)
     prs = agreement.order(benchmark.load())
-    for pr in progress(prs, "07 sampled reviews"):
-        agreement.sampled(pr, store)
+    todo = [(pr, n) for split in ("heldout", "tuning") for n in agreement.SAMPLES for pr in prs if pr["split"] == split]
+    for pr, n in progress(todo, "07 sampled reviews"):
+        agreement.sampled(pr, store, samples=(n,))
     store.keep_only(store.key(llmreview.messages_for(p["diff"]), llmreview.MAX_TOKENS, llmreview.FINDINGS_SCHEMA,
                               sample=n) for p in prs for n in agreement.SAMPLES)
     print(f"{len(prs)} pull requests sampled {len(agreement.SAMPLES)} times, {store.live} made live; wrote {path}")
