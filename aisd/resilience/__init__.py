@@ -5,5 +5,7 @@
   fallback, graceful degradation, human escalation;
 - :mod:`.experiments`: patterns x fault rates over one fault trace, the retry storm;
 - :mod:`.load`: throughput and latency percentiles against concurrency, bounded;
-- :mod:`.replay`: a recorded fault trace replayed offline under a policy (what the exercises grade).
+- :mod:`.replay`: a recorded fault trace replayed offline under a policy (what the exercises grade);
+- :mod:`.semcache`: a semantic response cache on paraphrased questions: hits, wrong hits, stale hits, a TTL and
+  invalidation on ingest.
 """

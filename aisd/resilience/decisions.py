@@ -11,6 +11,7 @@ import itertools
 import math
 
 import numpy as np
+import pandas as pd
 
 from aisd.resilience.load import CapacityError
 from aisd.resilience.replay import NoPolicyError, score
@@ -69,3 +70,24 @@ def availability_target(tuning_trace, p99_budget_s: float) -> float:
             break
         kept = target
     return kept
+
+
+def choose_cache_threshold(tuning_pairs, wrong_hit_budget: float) -> float:
+    """Reference answer of notebook 11, exercise ``ex_choose_cache_threshold``.
+
+    Only a wording the cache has not seen yet can get a wrong hit, and only when a wording of another question
+    is close enough. Worst case, every wording is cached: a wording is then at risk when its nearest
+    other-question wording reaches the threshold. Take the lowest threshold (a 0.01 grid) at which the share of
+    tuning wordings at risk is within the budget, then add a margin of 0.02: held-out questions bring close pairs
+    of their own, so the worst case on tuning (not the traffic the tuning stream happened to see), with room to
+    spare, is what the budget is held against.
+    """
+    a = tuning_pairs[["text_a", "similarity", "same_question"]].rename(columns={"text_a": "text"})
+    b = tuning_pairs[["text_b", "similarity", "same_question"]].rename(columns={"text_b": "text"})
+    both = pd.concat([a, b], ignore_index=True)
+    wordings = both["text"].nunique()
+    other = both[~both["same_question"]].groupby("text")["similarity"].max()
+    for threshold in np.round(np.arange(0.5, 1.0001, 0.01), 2):
+        if (other >= threshold).sum() / wordings <= wrong_hit_budget:
+            return float(min(1.0, round(threshold + 0.02, 2)))
+    return 1.0

@@ -55,8 +55,18 @@ def _part(name: str, make, tier: str = "tiny") -> None:
     print(f"[11] {name}: {meta['seconds']} s", file=sys.stderr)
 
 
+def vectors() -> None:
+    """``aisd precompute 11 vectors``: the MiniLM vectors of the cache's questions (no LLM; skipped when stored)."""
+    from aisd.resilience import semcache
+    if semcache.VECTORS.exists():
+        print(f"[11] {semcache.VECTORS.name}: stored, skipped", file=sys.stderr)
+    else:
+        print(f"[11] {semcache.VECTORS.name}: {semcache.store_vectors()['seconds']} s", file=sys.stderr)
+
+
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
+    vectors()
     url = server.ensure_server("tiny")["base_url"]
     cache = {q: "stored answer" for q in QUESTIONS[::2]}      # half the questions were answered before
 

@@ -90,3 +90,25 @@ def availability_target(tuning_trace, p99_budget_s):
     return promise
 ''',
 })
+
+# Two other valid ways to choose the cache threshold: just above the closest pair of different tuning questions,
+# and the budget held against the share of different-question pairs among the pairs a threshold lets through.
+RIGHT_ANSWERS.append({
+    "ex_choose_cache_threshold": '''
+def choose_cache_threshold(tuning_pairs, wrong_hit_budget):
+    closest_other = tuning_pairs.loc[~tuning_pairs["same_question"], "similarity"].max()
+    return min(1.0, float(closest_other) + 0.02)       # above every confusable pair seen, with room to spare
+''',
+})
+RIGHT_ANSWERS.append({
+    "ex_choose_cache_threshold": '''
+import math
+
+def choose_cache_threshold(tuning_pairs, wrong_hit_budget):
+    ranked = tuning_pairs.sort_values("similarity", ascending=False)
+    wrong_share = (~ranked["same_question"]).cumsum() / range(1, len(ranked) + 1)
+    allowed = ranked.loc[wrong_share <= wrong_hit_budget, "similarity"]
+    lowest = allowed.min() if len(allowed) else 1.0
+    return min(1.0, math.ceil(lowest * 100) / 100 + 0.03)
+''',
+})

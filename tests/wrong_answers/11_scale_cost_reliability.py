@@ -106,3 +106,45 @@ def availability_target(tuning_trace, p99_budget_s):
     return 0.98
 ''',
 }
+
+WRONG_ANSWERS["choose_cache_threshold"] = {
+    "threshold 0: every question is treated as a paraphrase of every other": '''
+def choose_cache_threshold(tuning_pairs, wrong_hit_budget):
+    return 0.0
+''',
+    "exact match only (1.0): no wrong hit, and none of the semantic hits": '''
+def choose_cache_threshold(tuning_pairs, wrong_hit_budget):
+    return 1.0
+''',
+    "maximises hits on the tuning traffic and ignores the budget": '''
+def choose_cache_threshold(tuning_pairs, wrong_hit_budget):
+    rows = semcache.sweep(TUNING_STREAM, np.arange(0.5, 1.0001, 0.01))
+    return max(rows, key=lambda r: r["hit_rate"])["threshold"]
+''',
+    "the lowest threshold within the budget on one day of tuning traffic, with no margin": '''
+def choose_cache_threshold(tuning_pairs, wrong_hit_budget):
+    for r in semcache.sweep(TUNING_STREAM, np.round(np.arange(0.5, 1.0001, 0.01), 2)):
+        if r["wrong_hit_rate"] <= wrong_hit_budget:
+            return r["threshold"]
+    return 1.0
+''',
+    "no wrong hit on the tuning traffic (it only shows the close pairs that were popular that day)": '''
+def choose_cache_threshold(tuning_pairs, wrong_hit_budget):
+    for r in semcache.sweep(TUNING_STREAM, np.round(np.arange(0.5, 1.0001, 0.01), 2)):
+        if r["wrong_hits"] == 0:
+            return r["threshold"]
+    return 1.0
+''',
+    "chosen on the held-out traffic the notebook shows (the best in hindsight on one day)": '''
+def choose_cache_threshold(tuning_pairs, wrong_hit_budget):
+    for r in semcache.sweep(HELD_OUT_STREAM, np.round(np.arange(0.5, 1.0001, 0.01), 2)):
+        if r["wrong_hit_rate"] <= wrong_hit_budget:
+            return r["threshold"]
+    return 1.0
+''',
+    "the budget read as a quantile of the different-question similarities": '''
+def choose_cache_threshold(tuning_pairs, wrong_hit_budget):
+    other = tuning_pairs.loc[~tuning_pairs["same_question"], "similarity"]
+    return float(np.quantile(other, 1 - wrong_hit_budget))
+''',
+}
