@@ -53,9 +53,10 @@ class ResearchTools:
         self.read_ids: list[str] = []
 
     @classmethod
-    def from_collection(cls, folder: str | Path, config: str = "bm25", split: str = "test") -> "ResearchTools":
-        """Tools over a collection in the BEIR layout (e.g. ``datasets/pydoc_qa``)."""
-        return cls(load_beir(folder, split).corpus, config=config)
+    def from_collection(cls, folder: str | Path, config: str = "bm25") -> "ResearchTools":
+        """Tools over the documents of a collection in the BEIR layout (e.g. ``datasets/pydoc_qa``); the
+        documents are the same whichever split's judgements come with them."""
+        return cls(load_beir(folder).corpus, config=config)
 
     def search(self, query: str, k: Literal[1, 2, 3, 4, 5] = 3) -> str:
         """Search the documentation; returns the ids and titles of the best passages with a snippet.

@@ -40,9 +40,9 @@ def chunk_texts(folder: str | Path = FOLDER) -> dict[str, str]:
     >>> len(chunk_texts())
     2387
     """
-    from aisd.toolkit.datasets import load_beir
+    from aisd.legal.data import load_split
 
-    return load_beir(folder, "dev").doc_texts()
+    return load_split("tuning", folder).doc_texts()          # the chunks are the same in both splits
 
 
 def legal_search():

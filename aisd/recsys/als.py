@@ -108,7 +108,7 @@ def fit_als(matrix: sp.spmatrix, factors: int = 32, regularization: float = 10.0
             start: tuple[np.ndarray, np.ndarray] | None = None) -> ALSModel:
     """Fit ALS with the ``implicit`` package (CPU, conjugate-gradient solver unless ``exact``) on a
     users x items 0/1 matrix; ``start`` sets the initial (user, item) factors. The defaults are the
-    best of a grid on MovieLens's validation window (factors 16/32/48/64/128, regularization 0.05 to 40,
+    best of a grid on MovieLens's tuning window (factors 16/32/48/64/128, regularization 0.05 to 40,
     alpha 1 to 20; recall@10 0.161 for 32, 10 and 1). Silent: no progress
     bar and no BLAS-threads warning on stderr (one thread: see :mod:`aisd.recsys.threads`).
 

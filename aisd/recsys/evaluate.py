@@ -1,11 +1,11 @@
-"""The held-out comparison: every approach fitted on ``train + val``, scored on each user's ``test``
+"""The held-out comparison: every approach fitted on ``train + tuning``, scored on each user's ``heldout``
 interactions, with its fit time and its latency when it answers one user at a time.
 
 Approaches: most popular, item-kNN, ALS (exact scoring of every item), ALS served from a FAISS HNSW
 index (approximate nearest items), and the two-stage recommender (ANN + popular + content
 candidates ranked by gradient-boosted trees trained on the earlier window). Latency is measured per
 request on already-fitted models, the way a serving system answers: one user, one top-k list.
-The baselines reuse the models of the two-stage system's stage one (fitted on ``train + val`` with the
+The baselines reuse the models of the two-stage system's stage one (fitted on ``train + tuning`` with the
 same settings), so each model is fitted once; their ``fit_s`` is the time that fit took.
 """
 from __future__ import annotations
@@ -38,16 +38,16 @@ def _timed(fn: Callable, *args, **kwargs):
 class HeldOut:
     """What :func:`heldout_table` measured."""
     table: pd.DataFrame                                  # one row per approach
-    per_user: dict[str, dict[str, np.ndarray]]          # approach -> metric -> one value per test user
+    per_user: dict[str, dict[str, np.ndarray]]          # approach -> metric -> one value per scored user
     recommendations: dict[str, dict[int, list[int]]]     # approach -> user -> top-k items
-    candidate_recall: dict[str, float]                   # of the two-stage pool, on val and test
+    candidate_recall: dict[str, float]                   # of the two-stage pool, on tuning and heldout
     two_stage_seconds: dict[str, float]                  # per step of the two-stage fit
     two_stage: TwoStageResult | None = None              # its ranker and fitted stage one (for sweeps)
 
 
 def heldout_table(ml: MovieLens, split: Split, embeddings: np.ndarray, k: int = 10, latency_users: int = 100,
                    seed: int = 0) -> HeldOut:
-    """One row per approach: recall@k, NDCG@k, MAP@k, coverage, novelty, ARP (on the test window), fit
+    """One row per approach: recall@k, NDCG@k, MAP@k, coverage, novelty, ARP (on the heldout window), fit
     seconds, and p50/p95 milliseconds per request over ``latency_users`` users; with each approach's
     per-user scores (for bootstrap intervals and paired comparisons) and top-k lists.
 
@@ -57,9 +57,9 @@ def heldout_table(ml: MovieLens, split: Split, embeddings: np.ndarray, k: int = 
     0.125
     """
     result, two_stage_s = _timed(run_two_stage, ml, split, embeddings, k=k, seed=seed)
-    state, ranker = result.state, result.ranker          # stage one refitted on train + val
+    state, ranker = result.state, result.ranker          # stage one refitted on train + tuning
     history, popularity = state.history, state.popularity
-    truth = {int(u): set(g.tolist()) for u, g in split.test.groupby("user")["item"]}
+    truth = {int(u): set(g.tolist()) for u, g in split.heldout.groupby("user")["item"]}
     users = np.array(sorted(truth))
     sample = users[np.random.default_rng(seed).permutation(len(users))[:latency_users]]
     rows, per_user, lists_of = {}, {}, {}

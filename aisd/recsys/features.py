@@ -3,8 +3,8 @@
 :func:`fit_stage_one` fits everything stage one needs on one window of history (the interactions
 up to a cutoff): the interaction matrix, item popularity, ALS factors, the item-kNN similarity, the
 users' content and genre profiles, item recency. The same function serves the ranker's training
-window (history = ``train``, labels = ``val``) and the scored window (history = ``train + val``,
-truth = ``test``), so the features mean the same thing at training and serving time.
+window (history = ``train``, labels = ``tuning``) and the scored window (history = ``train + tuning``,
+truth = ``heldout``), so the features mean the same thing at training and serving time.
 
 :func:`pair_features` then describes each candidate pair by numbers a ranker can learn from: the
 MF score, the kNN score, the content similarity, the item's popularity and recency, the genre match,
@@ -34,7 +34,7 @@ from aisd.recsys.data import MovieLens, genre_matrix, interaction_matrix
 
 DAY = 86_400
 RECENT_DAYS = 30
-ALS_SETTINGS = {"factors": 32, "regularization": 10.0, "alpha": 1.0, "iterations": 15}  # chosen on val (see als.fit_als)
+ALS_SETTINGS = {"factors": 32, "regularization": 10.0, "alpha": 1.0, "iterations": 15}  # chosen on tuning (see als.fit_als)
 FEATURES = ("mf_score", "knn_score", "content_sim", "genre_match", "log_popularity", "recent_share",
             "days_since_item_seen", "item_age_years", "log_user_history", "days_since_user_active")
 

@@ -1,9 +1,9 @@
 """The two-stage recommender end to end: candidates from three sources, features, a ranker trained
 on the earlier window, evaluated on the held-out one; with the time each step takes.
 
-    train ──fit_stage_one──> state_1 ──candidate_pool──> pairs ──pair_features──> X, labels from val ──> ranker
-    train+val ──fit_stage_one──> state_2 ──candidate_pool──> pairs ──pair_features──> ranker scores ──> top-k
-                                                                                                   vs test
+    train ──fit_stage_one──> state_1 ──candidate_pool──> pairs ──pair_features──> X, labels from tuning ──> ranker
+    train+tuning ──fit_stage_one──> state_2 ──candidate_pool──> pairs ──pair_features──> ranker scores ──> top-k
+                                                                                                   vs heldout
 
 >>> ml = load_movielens()
 >>> texts = item_texts(ml.items)
@@ -78,7 +78,7 @@ def candidate_pool(state: StageOne, users: Sequence[int], sizes: dict[str, int] 
 
 @dataclass
 class TwoStageResult:
-    """What :func:`run_two_stage` returns: the top-k lists of the test users, the ranker, the
+    """What :func:`run_two_stage` returns: the top-k lists of the held-out window's users, the ranker, the
     candidate pools' recall of the truth, and seconds per step."""
     recommendations: dict[int, list[int]]
     ranker: object
@@ -94,12 +94,12 @@ def _truth(frame: pd.DataFrame) -> dict[int, set[int]]:
 
 def run_two_stage(ml: MovieLens, split: Split, embeddings: np.ndarray, k: int = 10, kind: str = "gbt",
                   sizes: dict[str, int] | None = None, per_positive: int = 20, seed: int = 0) -> TwoStageResult:
-    """Train the ranker on the earlier window (history ``train``, labels ``val``), then rank the
-    candidates of the test users with stage one refitted on ``train + val``.
+    """Train the ranker on the earlier window (history ``train``, labels ``tuning``), then rank the
+    candidates of the users of the ``heldout`` window with stage one refitted on ``train + tuning``.
 
     >>> ml = load_movielens()                                                        # doctest: +SKIP
     >>> result = run_two_stage(ml, split_by_time(ml.ratings), item_embeddings(ml))   # doctest: +SKIP
-    >>> len(result.recommendations), round(result.candidate_recall["test"], 2)       # doctest: +SKIP
+    >>> len(result.recommendations), round(result.candidate_recall["heldout"], 2)   # doctest: +SKIP
     (943, 0.6)
     """
     seconds: dict[str, float] = {}
@@ -110,26 +110,26 @@ def run_two_stage(ml: MovieLens, split: Split, embeddings: np.ndarray, k: int = 
         seconds[name] = seconds.get(name, 0.0) + time.perf_counter() - start
         return out
 
-    val_users = np.array(sorted(split.val["user"].unique()))
-    test_users = np.array(sorted(split.test["user"].unique()))
-    if not len(val_users) or not len(test_users):
-        raise AisdError("the split has no validation or no test users: use split_by_time first")
+    tuning_users = np.array(sorted(split.tuning["user"].unique()))
+    heldout_users = np.array(sorted(split.heldout["user"].unique()))
+    if not len(tuning_users) or not len(heldout_users):
+        raise AisdError("the split has no tuning or no heldout users: use split_by_time first")
 
     early = timed("stage one fit", fit_stage_one, split.train, ml, embeddings)
-    pairs = timed("candidates", candidate_pool, early, val_users, sizes)
+    pairs = timed("candidates", candidate_pool, early, tuning_users, sizes)
     x = timed("features", pair_features, early, pairs)
-    y = label_pairs(pairs, split.val)
+    y = label_pairs(pairs, split.tuning)
     rows = sample_negatives(y, per_positive, seed)
     model = timed("ranker fit", fit_ranker, x.iloc[rows], y[rows], kind, seed)
-    recall_val = cand.candidate_recall(pairs, _truth(split.val))
+    recall_tuning = cand.candidate_recall(pairs, _truth(split.tuning))
 
     late = timed("stage one fit", fit_stage_one, split.fit_frame(), ml, embeddings)
-    pairs = timed("candidates", candidate_pool, late, test_users, sizes)
+    pairs = timed("candidates", candidate_pool, late, heldout_users, sizes)
     x = timed("features", pair_features, late, pairs)
     scores = timed("ranking", score_pairs, model, x)
     recs = rank_lists(pairs, scores, k)
     return TwoStageResult(recs, model, list(x.columns),
-                          {"val": recall_val, "test": cand.candidate_recall(pairs, _truth(split.test))},
+                          {"tuning": recall_tuning, "heldout": cand.candidate_recall(pairs, _truth(split.heldout))},
                           seconds, late)
 
 

@@ -2,8 +2,8 @@
 interacts with them next.
 
 It learns on an *earlier* window: candidates and features computed from the ``train`` history, labels
-from the ``val`` window that followed it (1 if the user interacted with the candidate in that window).
-Serving then computes the same features from ``train + val`` and ranks; the test window is never
+from the ``tuning`` window that followed it (1 if the user interacted with the candidate in that window).
+Serving then computes the same features from ``train + tuning`` and ranks; the ``heldout`` window is never
 seen while fitting. Gradient-boosted trees (scikit-learn's ``HistGradientBoostingClassifier``) by
 default; logistic regression on standardised features as the simple, explainable alternative.
 

@@ -86,7 +86,7 @@ def main() -> None:
     ok = json.loads((OUT / "ok_latencies.json").read_text())["data"]
     _part("traces", lambda: {"fault_rate": 0.2, "stall_s": 5.0,
                              "tuning": replay.make_trace(ok, 2000, 0.2, seed=1),
-                             "held_out": replay.make_trace(ok, 2000, 0.2, seed=2)})
+                             "heldout": replay.make_trace(ok, 2000, 0.2, seed=2)})
     _part("pattern_matrix", lambda: experiments.pattern_matrix(
         url, POLICIES, RATES, QUESTIONS * 5, degraded=cache.get, seed=11, stall_s=1.5, bound_s=60))
     _part("retry_storm", lambda: experiments.retry_storm(url, STORM_POLICIES, clients=4, duration_s=4.0,

@@ -185,3 +185,83 @@ def test_intervals_are_computed_in_one_module_only():
             if calls & {"integers", "choice"} and calls & {"percentile", "quantile"}:
                 found.append(f"{name}.{node.name} (resamples and takes percentiles)")
     assert not found, "intervals computed outside aisd.toolkit.stats:\n" + "\n".join(found)
+
+
+# The course's split names, and the other names a data set may give its splits (mapped at load time).
+SPLIT_NAMES = {"train", "tuning", "heldout"}
+OTHER_SPLIT_NAMES = {"val", "valid", "validation", "test", "dev", "tune", "held_out", "hold_out"}
+
+
+def _strings(nodes) -> list[str]:
+    return [n.value for n in nodes if isinstance(n, ast.Constant) and isinstance(n.value, str)]
+
+
+def split_name_problems(source: str) -> list[str]:
+    """Where a module's data API names a split outside ``train``/``tuning``/``heldout``: a dict with two or more
+    split keys (unless it maps a source's names onto the course's: every value is a course split name), a class
+    field named like a split, a count parameter ``n_<split>``, or a ``split`` parameter whose default is not a
+    course split name.
+
+    >>> split_name_problems('parts = {"train": a, "val": b, "test": c}')
+    ["line 1: a dict with the split keys ['val', 'test']"]
+    >>> split_name_problems('SOURCE = {"tune": "tuning", "test": "heldout"}')      # a mapping at load time
+    []
+    """
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Dict):
+            keys = [k for k in _strings(node.keys) if k in SPLIT_NAMES | OTHER_SPLIT_NAMES]
+            values = _strings(node.values)
+            mapping = len(values) == len(node.values) and set(values) <= SPLIT_NAMES
+            if len(keys) >= 2 and set(keys) & OTHER_SPLIT_NAMES and not mapping:
+                found.append(f"line {node.lineno}: a dict with the split keys {[k for k in keys if k not in SPLIT_NAMES]}")
+        elif isinstance(node, ast.ClassDef):
+            for statement in node.body:
+                if (isinstance(statement, ast.AnnAssign) and isinstance(statement.target, ast.Name)
+                        and statement.target.id in OTHER_SPLIT_NAMES):
+                    found.append(f"line {statement.lineno}: {node.name}.{statement.target.id}")
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            args = node.args
+            positional = args.posonlyargs + args.args
+            defaults = list(zip(positional[len(positional) - len(args.defaults):], args.defaults))
+            defaults += [(a, d) for a, d in zip(args.kwonlyargs, args.kw_defaults) if d is not None]
+            for arg in positional + args.kwonlyargs:
+                if arg.arg.startswith("n_") and arg.arg[2:] in OTHER_SPLIT_NAMES:
+                    found.append(f"line {node.lineno}: {node.name}({arg.arg}=...)")
+            for arg, default in defaults:
+                if (arg.arg == "split" and isinstance(default, ast.Constant) and isinstance(default.value, str)
+                        and default.value not in SPLIT_NAMES):
+                    found.append(f"line {node.lineno}: {node.name}(split={default.value!r})")
+    return found
+
+
+def test_split_names_are_the_courses_in_every_notebook_package():
+    """One split vocabulary (``train``, ``tuning``, ``heldout``): a notebook package maps a source's own names
+    (``val``, ``dev``, ``test``, ``tune``) when it loads the data, and speaks only the course's after that. The
+    toolkit's BEIR reader (``aisd.toolkit.datasets.load_beir``) is the one place that takes a source's file name."""
+    problems = [f"{name} {p}" for name, path in MODULES.items() if room(name) == "notebook"
+                for p in split_name_problems(path.read_text())]
+    assert not problems, "split names outside train/tuning/heldout:\n" + "\n".join(problems)
+
+
+@pytest.mark.parametrize("source", [
+    "class Split:\n    train: int\n    val: int\n",
+    "def split_by_time(ratings, n_test=5): ...",
+    "def load(folder, split='dev'): ...",
+    "recall = {'tuning': 0.5, 'test': 0.6}",
+])
+def test_the_split_name_check_finds_other_names(source):
+    assert split_name_problems(source)
+
+
+@pytest.mark.parametrize("source", [
+    "class Split:\n    train: int\n    tuning: int\n    heldout: int\n",
+    "def split_by_time(ratings, n_heldout=5, n_tuning=5): ...",
+    "def load(folder, split='tuning'): ...",
+    "SPLITS = {'tuning': 'dev', 'heldout': 'test'}",
+    "df.split.map({'val': 'tuning', 'test': 'heldout'})",
+    "SCHEMA = {'test': {'type': 'string'}}",
+    "def run_claim(test, source): ...",
+])
+def test_the_split_name_check_allows_the_courses_names_and_mappings(source):
+    assert not split_name_problems(source)

@@ -115,10 +115,10 @@ def test_new_items_put_into_the_als_space_beat_content_similarity(ml, embeddings
 def test_the_depth_sweep_measures_candidate_recall_accuracy_and_latency(ml, embeddings):
     s = split_by_time(ml.ratings)
     state = features.fit_stage_one(s.train, ml, embeddings, factors=16, iterations=5)
-    val_users = np.arange(0, 943, 10)
-    pairs = pipeline.candidate_pool(state, val_users, sweeps.pool_sizes(30))
-    ranker = fit_ranker(features.pair_features(state, pairs), label_pairs(pairs, s.val), kind="logistic")
-    truth = {int(u): set(g) for u, g in s.val.groupby("user")["item"] if u % 7 == 0}
+    tuning_users = np.arange(0, 943, 10)
+    pairs = pipeline.candidate_pool(state, tuning_users, sweeps.pool_sizes(30))
+    ranker = fit_ranker(features.pair_features(state, pairs), label_pairs(pairs, s.tuning), kind="logistic")
+    truth = {int(u): set(g) for u, g in s.tuning.groupby("user")["item"] if u % 7 == 0}
     rows, per_user = sweeps.depth_sweep(state, ranker, truth, depths=(10, 60), latency_users=3)
     assert [r["depth"] for r in rows] == [10, 60] and sorted(per_user) == [10, 60]
     assert rows[1]["candidate_recall"] > rows[0]["candidate_recall"] and rows[1]["pool_size"] > rows[0]["pool_size"]

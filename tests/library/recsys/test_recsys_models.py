@@ -1,5 +1,5 @@
 """Baselines, ALS (the numpy half-step against the ``implicit`` package), candidates and the ranker's
-pieces, on small hand-made data and on the real MovieLens validation window."""
+pieces, on small hand-made data and on the real MovieLens tuning window."""
 from __future__ import annotations
 
 import numpy as np
@@ -15,11 +15,11 @@ from aisd.recsys.data import split_by_time
 
 @pytest.fixture(scope="module")
 def window():
-    """MovieLens train matrix and the validation truth (the tuning window)."""
+    """MovieLens train matrix and the truth of the tuning window."""
     ml = data.load_movielens()
     s = split_by_time(ml.ratings)
     train = data.interaction_matrix(s.train, ml.n_users, ml.n_items)
-    truth = {int(u): set(g) for u, g in s.val.groupby("user")["item"]}
+    truth = {int(u): set(g) for u, g in s.tuning.groupby("user")["item"]}
     return train, truth, np.array(sorted(truth))
 
 
@@ -95,7 +95,7 @@ def test_fit_als_writes_nothing_to_stderr(capfd):
     assert capfd.readouterr().err == ""
 
 
-def test_on_the_validation_window_personal_models_beat_popularity_which_beats_chance(window):
+def test_on_the_tuning_window_personal_models_beat_popularity_which_beats_chance(window):
     train, truth, users = window
     score = lambda lists: metrics.evaluate_lists(dict(zip(users.tolist(), lists.tolist())), truth, 10,
                                                  b.item_popularity(train))["recall@10"]

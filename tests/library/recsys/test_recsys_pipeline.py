@@ -44,11 +44,11 @@ def test_pair_features_describe_each_candidate(ml, embeddings):
 
 
 def test_the_held_out_table_ranks_the_approaches_as_measured(ml, embeddings):
-    """Every approach fitted on train + val, scored on test; the two-stage ranker trained on the val
+    """Every approach fitted on train + tuning, scored on heldout; the two-stage ranker trained on the tuning
     window. 300 users keep the test fast; the full table is in the issue's note."""
     s = split_by_time(ml.ratings)
     some = lambda f: f[f["user"] < 300]
-    small = Split(s.train, some(s.val), some(s.test))
+    small = Split(s.train, some(s.tuning), some(s.heldout))
     out = evaluate.heldout_table(ml, small, embeddings, latency_users=5)
     table = out.table
     assert list(table.index) == ["most popular", "item-kNN", "ALS", "ALS via FAISS HNSW",
@@ -60,9 +60,9 @@ def test_the_held_out_table_ranks_the_approaches_as_measured(ml, embeddings):
     assert recall[two_stage] > recall["most popular"] + 0.03, table
     assert table.loc[two_stage, "coverage@10"] > 3 * table.loc["most popular", "coverage@10"]
     assert abs(recall["ALS via FAISS HNSW"] - recall["ALS"]) < 0.01, "HNSW should find ALS's own top 10"
-    assert 0.4 < out.candidate_recall["test"] < 0.9, "the pool bounds what any ranker can reach"
+    assert 0.4 < out.candidate_recall["heldout"] < 0.9, "the pool bounds what any ranker can reach"
     assert set(out.two_stage_seconds) == {"stage one fit", "candidates", "features", "ranker fit", "ranking"}
-    truth = {int(u) for u in small.test["user"]}
+    truth = {int(u) for u in small.heldout["user"]}
     full = data.interaction_matrix(small.fit_frame(), ml.n_users, ml.n_items)
     for name, lists in out.recommendations.items():
         assert set(lists) == truth and all(len(v) == 10 for v in lists.values()), name
