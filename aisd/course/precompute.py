@@ -62,7 +62,8 @@ for _step in [
          "datasets/meetings/precomputed/caption_runs.jsonl (live-caption runs timed in CPU s, clean meetings + noise)"),
     Step("10", "notes", "aisd.meetings.notes:main", "datasets/meetings/llm_answers.jsonl", llm=True),
     Step("11", "vectors", "aisd.resilience.precompute:vectors",
-         "datasets/resilience/cache_vectors.npz (MiniLM vectors of the semantic cache's questions; no LLM)"),
+         "datasets/resilience/cache_vectors.npz, distill_vectors.npz (MiniLM vectors: the cache's questions, "
+         "the posts of the distilled classifier; no LLM)"),
     Step("11", "runs", "aisd.resilience.precompute:main", "datasets/resilience/*.json (load and fault runs, both tiers)",
          llm=True),
 ]:

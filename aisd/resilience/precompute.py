@@ -56,12 +56,14 @@ def _part(name: str, make, tier: str = "tiny") -> None:
 
 
 def vectors() -> None:
-    """``aisd precompute 11 vectors``: the MiniLM vectors of the cache's questions (no LLM; skipped when stored)."""
-    from aisd.resilience import semcache
-    if semcache.VECTORS.exists():
-        print(f"[11] {semcache.VECTORS.name}: stored, skipped", file=sys.stderr)
-    else:
-        print(f"[11] {semcache.VECTORS.name}: {semcache.store_vectors()['seconds']} s", file=sys.stderr)
+    """``aisd precompute 11 vectors``: MiniLM vectors of the cache's questions and of the posts the distilled
+    classifier learns from (no LLM; each file skipped when stored)."""
+    from aisd.resilience import distill, semcache
+    for path, make in ((semcache.VECTORS, semcache.store_vectors), (distill.VECTORS, distill.store_vectors)):
+        if path.exists():
+            print(f"[11] {path.name}: stored, skipped", file=sys.stderr)
+        else:
+            print(f"[11] {path.name}: {make()['seconds']} s", file=sys.stderr)
 
 
 def main() -> None:

@@ -98,3 +98,19 @@ def test_the_reference_threshold_keeps_held_out_traffic_within_the_budget():
         assert sum(r["wrong_hits"] for r in runs) / 2000 <= budget
         assert sum(r["hits"] for r in runs) > sum(r["hits"] for r in exact)
     assert decisions.choose_cache_threshold(pairs, 0.5) < decisions.choose_cache_threshold(pairs, 0.0)
+
+
+def test_the_distillation_data_and_student():
+    from aisd.resilience import distill
+
+    labels = distill.teacher_labels()
+    assert set(labels["split"]) == {"tuning", "heldout"} and set(labels["teacher"]) == {"ok", "violating"}
+    assert labels["post"].is_unique and (labels["seconds"] > 0).all()
+    vectors = distill.vectors_for(labels["post"])
+    assert vectors.shape == (len(labels), 384), "distill_vectors.npz is stale: run aisd precompute 11 vectors"
+    assert distill.vectors_meta()["posts"] == len(labels)
+    with pytest.raises(distill.DistillError):
+        distill.vectors_for(["a post that was never embedded"])
+    tune = labels["split"] == "tuning"
+    student = distill.train_student(vectors[tune.to_numpy()], labels.loc[tune, "teacher"])
+    assert set(student.predict(vectors[~tune.to_numpy()])) <= {"ok", "violating"}
