@@ -31,9 +31,9 @@ from aisd.agents.sandbox import SandboxError, SandboxResult, network_isolation, 
 from aisd.agents.schema import SchemaError, json_schema_of
 from aisd.agents.data import load_tasks
 from aisd.agents.tools import Tool, ToolCall, ToolCallError, ToolRegistry, parse_tool_call
-from aisd.agents.trace import Trace, cost_per_task, is_abstention, normalise, task_success, traces_table
+from aisd.agents.trace import Trace, cost_per_task, is_abstention, answer_form, task_success, traces_table
 
 __all__ = ["CalculatorError", "calculate", "Budget", "repeats", "should_stop", "FINAL", "Agent", "AgentError", "approve_all",
            "ask_person", "ResearchTools", "ToolInputError", "SandboxError", "SandboxResult", "network_isolation", "run_python", "SchemaError",
            "json_schema_of", "load_tasks", "Tool", "ToolCall", "ToolCallError", "ToolRegistry", "parse_tool_call",
-           "Trace", "cost_per_task", "evidence_policy", "repeating_policy", "script_policy", "is_abstention", "normalise", "task_success", "traces_table"]
+           "Trace", "cost_per_task", "evidence_policy", "repeating_policy", "script_policy", "is_abstention", "answer_form", "task_success", "traces_table"]

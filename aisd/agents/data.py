@@ -21,7 +21,7 @@ from aisd.core import paths
 from aisd.toolkit.datasets import load_beir
 from aisd.core.errors import AisdError
 from aisd.agents.calculator import calculate
-from aisd.agents.trace import normalise, task_success
+from aisd.agents.trace import answer_form, task_success
 
 TASKS_FILE = paths.DATASETS / "research_tasks" / "tasks.jsonl"
 KINDS = ("single_hop", "multi_hop", "calculation", "unanswerable")
@@ -124,7 +124,7 @@ def problems(task: Task, corpus: dict[str, dict]) -> list[str]:
             if not re.search(r"(?<![\w.])" + re.escape(number) + r"(?![\w])", support):
                 found.append(f"{task.id}: the number {number!r} is not in the supporting passages")
     else:
-        said = normalise(support)
-        if not any(re.search(r"(^|\s)" + re.escape(normalise(r)) + r"(\s|$)", said) for r in task.references()):
+        said = answer_form(support)
+        if not any(re.search(r"(^|\s)" + re.escape(answer_form(r)) + r"(\s|$)", said) for r in task.references()):
             found.append(f"{task.id}: the answer {task.answer!r} is not in its supporting passages")
     return found

@@ -84,10 +84,10 @@ def traces_table(traces: list[Trace]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=COLUMNS)
 
 
-def normalise(text: str) -> str:
+def answer_form(text: str) -> str:
     """Lower case, punctuation around words dropped (``_`` and ``.`` inside names kept), single spaces.
 
-    >>> normalise("  The `__exit__()` method!! ")
+    >>> answer_form("  The `__exit__()` method!! ")
     'the __exit__ method'
     """
     text = str(text).lower().replace("`", " ").replace("()", " ")
@@ -101,8 +101,8 @@ def is_abstention(answer: str | None) -> bool:
     >>> is_abstention("I don't know."), is_abstention("It is 42")
     (True, False)
     """
-    text = normalise(answer or "").replace("’", "'")
-    return not text or any(text.startswith(normalise(a)) or text == normalise(a) for a in ABSTENTIONS)
+    text = answer_form(answer or "").replace("’", "'")
+    return not text or any(text.startswith(answer_form(a)) or text == answer_form(a) for a in ABSTENTIONS)
 
 
 def _number(text: str) -> float | None:
@@ -129,12 +129,12 @@ def task_success(answer: str | None, references: list[str], answerable: bool = T
         return is_abstention(answer)
     if is_abstention(answer):
         return False
-    said = normalise(answer)
+    said = answer_form(answer)
     if len(said.split()) > MAX_ANSWER_WORDS:
         return False
     numbers = [_number(w) for w in said.split()]
     for reference in references:
-        ref = normalise(reference)
+        ref = answer_form(reference)
         if ref and re.search(r"(^|\s)" + re.escape(ref) + r"(\s|$)", said):
             return True
         value = _number(ref)

@@ -11,7 +11,7 @@ from typing import Callable, Sequence
 import numpy as np
 import pandas as pd
 
-from aisd.legal.verify import normalise, verify_answer
+from aisd.legal.verify import verbatim_form, verify_answer
 from aisd.toolkit.stats import wilson
 
 
@@ -23,8 +23,8 @@ def key_phrase_recall(ranked_texts: Sequence[str], phrases: Sequence[str], budge
     >>> key_phrase_recall(["abc def", "ghi"], ["def", "ghi"], budget_chars=8)
     0.5
     """
-    context = normalise(" ".join(ranked_texts))[:budget_chars].lower()
-    found = [normalise(p).lower() in context for p in phrases]
+    context = verbatim_form(" ".join(ranked_texts))[:budget_chars].lower()
+    found = [verbatim_form(p).lower() in context for p in phrases]
     return float(np.mean(found)) if found else 0.0
 
 

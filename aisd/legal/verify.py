@@ -37,10 +37,10 @@ _QUOTE = re.compile(r"“([^”]+)”|\"([^\"]+)\"")
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "\u00a0": " "})
 
 
-def normalise(text: str) -> str:
+def verbatim_form(text: str) -> str:
     """Whitespace collapsed, curly single quotes made straight: what "verbatim" compares.
 
-    >>> normalise("the  ‘controller’\\n means")
+    >>> verbatim_form("the  ‘controller’\\n means")
     "the 'controller' means"
     """
     return " ".join(text.translate(_APOSTROPHES).split())
@@ -205,7 +205,7 @@ def sentence_problems(sentence: str, retrieved: dict[str, str]) -> list[str]:
 
     It must cite (in square brackets) at least one provision, every cited provision must have been
     retrieved (itself, or the paragraph that holds a cited point: :func:`covering`), every quoted span
-    must occur verbatim (:func:`normalise`) in the text of one chunk the sentence cites, and every number it
+    must occur verbatim (:func:`verbatim_form`) in the text of one chunk the sentence cites, and every number it
     states in its own words (:func:`numbers` of :func:`unquoted`) must be a number of a chunk it cites. One
     problem per cited provision not retrieved, one for a sentence citing nothing, one per quote not found,
     one per number not found.
@@ -228,7 +228,7 @@ def sentence_problems(sentence: str, retrieved: dict[str, str]) -> list[str]:
     if not cited:
         problems.append("no citation")
     for quote in (a or b for a, b in _QUOTE.findall(sentence)):
-        if not any(normalise(quote) in normalise(retrieved[h]) for h in holders):
+        if not any(verbatim_form(quote) in verbatim_form(retrieved[h]) for h in holders):
             problems.append(f'quote not in the cited text: "{quote}"')
     if holders:
         stated = set().union(*(numbers(retrieved[h]) for h in holders))

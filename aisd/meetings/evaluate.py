@@ -25,7 +25,7 @@ def asr_scores(meeting_ids: list[str] | None = None) -> list[dict]:
         m = data.load(meeting_id)
         batch = precompute.load_transcript(meeting_id)
         row = {"id": meeting_id, "kind": m.kind, "split": m.split, "audio_seconds": m.duration,
-               "wer": wer.wer(m.text(), batch.text), "rtf": batch.rtf, "reference_words": len(wer.normalise(m.text()))}
+               "wer": wer.wer(m.text(), batch.text), "rtf": batch.rtf, "reference_words": len(wer.wer_words(m.text()))}
         try:
             stream = precompute.load_transcript(meeting_id, streaming=True)
             row |= {"stream_wer": wer.wer(m.text(), stream.text), "stream_rtf": stream.rtf,

@@ -2,7 +2,7 @@
 
 WER = (substitutions + deletions + insertions) / words in the reference, counted by the minimum
 edit distance over words (Levenshtein). It can exceed 1 (a recogniser that hallucinates). What
-counts as "the same word" is decided *before* counting, by :func:`normalise`: case, punctuation
+counts as "the same word" is decided *before* counting, by :func:`wer_words`: case, punctuation
 and number formats ("sixteenth" vs "16th", "forty two thousand" vs "42,000") would otherwise
 dominate the score, since whisper writes digits where a script spells numbers out.
 
@@ -62,14 +62,14 @@ def _numbers_to_digits(words: list[str]) -> list[str]:
     return out
 
 
-def normalise(text: str) -> list[str]:
+def wer_words(text: str) -> list[str]:
     """Lower-case words with punctuation gone and numbers as digits (the same rule for both sides).
 
-    >>> normalise("Forty-two thousand dollars, i.e. $42,000 on March 16th; 75% or seventy five percent.")
+    >>> wer_words("Forty-two thousand dollars, i.e. $42,000 on March 16th; 75% or seventy five percent.")
     ['42000', 'dollars', 'i', 'e', '42000', 'dollars', 'on', 'march', '16', '75', 'percent', 'or', '75', 'percent']
-    >>> normalise("Her number is 555 0142.") == normalise("her number is five five five zero one four two")
+    >>> wer_words("Her number is 555 0142.") == wer_words("her number is five five five zero one four two")
     False
-    >>> normalise("Her number is 555-0142.")
+    >>> wer_words("Her number is 555-0142.")
     ['her', 'number', 'is', '5550142']
     """
     if not isinstance(text, str):
@@ -128,14 +128,14 @@ def word_error_rate(reference, hypothesis):
 
 
 def counts(reference: str, hypothesis: str) -> dict:
-    """The edit counts behind :func:`wer`, after :func:`normalise`."""
-    ref, hyp = normalise(reference), normalise(hypothesis)
+    """The edit counts behind :func:`wer`, after :func:`wer_words`."""
+    ref, hyp = wer_words(reference), wer_words(hypothesis)
     subs, dels, ins, hits = edit_distance(ref, hyp)
     return {"substitutions": subs, "deletions": dels, "insertions": ins, "hits": hits, "reference_words": len(ref)}
 
 
 def wer(reference: str, hypothesis: str) -> float:
-    """Word error rate of ``hypothesis`` against ``reference`` (both normalised by :func:`normalise`).
+    """Word error rate of ``hypothesis`` against ``reference`` (both normalised by :func:`wer_words`).
 
     >>> wer("", "")
     0.0

@@ -158,17 +158,17 @@ def simulate_traffic(queries: dict[str, str], repeat_share: float = 0.5, seed: i
 
 
 def exact_hit_rate(stream: Sequence[tuple[str, str]]) -> float:
-    """Share of requests whose normalised text (:func:`aisd.rag.generation.normalise`) was seen before: the hit rate
+    """Share of requests whose normalised text (:func:`aisd.rag.generation.cache_key`) was seen before: the hit rate
     of an exact response cache that never expires.
 
     >>> exact_hit_rate([("a", "What is pass?"), ("a", "what is pass"), ("b", "What is del?")])
     0.3333333333333333
     """
-    from aisd.rag.generation import normalise
+    from aisd.rag.generation import cache_key
 
     seen, hits = set(), 0
     for _, text in stream:
-        key = normalise(text)
+        key = cache_key(text)
         hits += key in seen
         seen.add(key)
     return hits / len(stream) if stream else 0.0

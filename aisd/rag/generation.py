@@ -189,10 +189,10 @@ def should_abstain(top_score: float, threshold: float) -> bool:
 # Caches
 # ----------------------------------------------------------------------------------------------
 
-def normalise(question: str) -> str:
+def cache_key(question: str) -> str:
     """The exact cache's key: lower case, single spaces, no trailing punctuation.
 
-    >>> normalise("  How do I   use PASS? ")
+    >>> cache_key("  How do I   use PASS? ")
     'how do i use pass'
     """
     return " ".join(question.lower().split()).rstrip("?.! ")
@@ -212,7 +212,7 @@ class ExactCache:
         self.hits = self.misses = 0
 
     def get(self, question: str):
-        key = normalise(question)
+        key = cache_key(question)
         hit = self.entries.get(key)
         if hit is not None and self.clock() - hit[1] <= self.ttl:
             self.hits += 1
@@ -221,7 +221,7 @@ class ExactCache:
         return None
 
     def put(self, question: str, response) -> None:
-        self.entries[normalise(question)] = (response, self.clock())
+        self.entries[cache_key(question)] = (response, self.clock())
 
 
 def semantic_lookup(query_vec: np.ndarray, entries: Sequence[dict], threshold: float, ttl: float,

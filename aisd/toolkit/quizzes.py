@@ -13,10 +13,10 @@ class QuizError(AisdError, TypeError):
     """A quiz answer that is not a dict of letters."""
 
 
-def normalise(answers) -> dict:
+def quiz_letters(answers) -> dict:
     """A learner's quiz answers as ``{question: sorted lower-case letters}`` ("A, c" -> "ac").
 
-    >>> normalise({"q1": "B", "q3": "d, a"})
+    >>> quiz_letters({"q1": "B", "q3": "d, a"})
     {'q1': 'b', 'q3': 'ad'}
     """
     if not isinstance(answers, dict):

@@ -17,7 +17,7 @@ def choose_retriever(results, budget_ms):
     # Numbers found with a regex of its own on both sides (digits only, thousands separators removed).
     "ex_sentence_problems": r'''
 cited_ids = verify.cited_ids
-normalise = verify.normalise
+verbatim_form = verify.verbatim_form
 numbers = verify.numbers
 unquoted = verify.unquoted
 QUOTE = re.compile(r"“([^”]+)”|\"([^\"]+)\"")
@@ -41,9 +41,9 @@ def sentence_problems(sentence, retrieved):
             out.append(f"{cid} was not among the retrieved chunks")
         else:
             holders.append(found)
-    texts = [normalise(retrieved[h]) for h in holders]
+    texts = [verbatim_form(retrieved[h]) for h in holders]
     for a, b in QUOTE.findall(sentence):
-        if not any(normalise(a or b) in t for t in texts):
+        if not any(verbatim_form(a or b) in t for t in texts):
             out.append(f"misquote: {a or b}")
     if holders:
         mine = numbers(unquoted(sentence))

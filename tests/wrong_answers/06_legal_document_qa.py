@@ -215,7 +215,7 @@ def search_as(user, question, k, index, cache):
     "sentence_problems": {
         "checks quotes only, not the numbers a paraphrase states": r'''
 cited_ids = verify.cited_ids
-normalise = verify.normalise
+verbatim_form = verify.verbatim_form
 QUOTE = re.compile(r"“([^”]+)”|\"([^\"]+)\"")
 
 
@@ -232,13 +232,13 @@ def sentence_problems(sentence, retrieved):
     if not cited:
         problems.append("no citation")
     for a, b in QUOTE.findall(sentence):
-        if not any(normalise(a or b) in normalise(retrieved[h]) for h in holders):
+        if not any(verbatim_form(a or b) in verbatim_form(retrieved[h]) for h in holders):
             problems.append(f"quote not in the cited text: {a or b}")
     return problems
 ''',
         "checks numbers against every retrieved chunk, not the cited ones": r'''
 cited_ids = verify.cited_ids
-normalise = verify.normalise
+verbatim_form = verify.verbatim_form
 numbers = verify.numbers
 unquoted = verify.unquoted
 QUOTE = re.compile(r"“([^”]+)”|\"([^\"]+)\"")
@@ -257,7 +257,7 @@ def sentence_problems(sentence, retrieved):
     if not cited:
         problems.append("no citation")
     for a, b in QUOTE.findall(sentence):
-        if not any(normalise(a or b) in normalise(retrieved[h]) for h in holders):
+        if not any(verbatim_form(a or b) in verbatim_form(retrieved[h]) for h in holders):
             problems.append(f"quote not in the cited text: {a or b}")
     stated = set().union(*(numbers(t) for t in retrieved.values())) if retrieved else set()
     problems += [f"number {n} not found" for n in sorted(numbers(unquoted(sentence)) - stated)]
@@ -265,7 +265,7 @@ def sentence_problems(sentence, retrieved):
 ''',
         "checks the numbers inside quotes a second time": r'''
 cited_ids = verify.cited_ids
-normalise = verify.normalise
+verbatim_form = verify.verbatim_form
 numbers = verify.numbers
 QUOTE = re.compile(r"“([^”]+)”|\"([^\"]+)\"")
 
@@ -283,7 +283,7 @@ def sentence_problems(sentence, retrieved):
     if not cited:
         problems.append("no citation")
     for a, b in QUOTE.findall(sentence):
-        if not any(normalise(a or b) in normalise(retrieved[h]) for h in holders):
+        if not any(verbatim_form(a or b) in verbatim_form(retrieved[h]) for h in holders):
             problems.append(f"quote not in the cited text: {a or b}")
     if holders:
         stated = set().union(*(numbers(retrieved[h]) for h in holders))
@@ -296,7 +296,7 @@ import re
 from aisd.legal import verify
 
 cited_ids = verify.cited_ids
-normalise = verify.normalise
+verbatim_form = verify.verbatim_form
 QUOTE = re.compile(r"“([^”]+)”|\"([^\"]+)\"")
 
 
@@ -313,12 +313,12 @@ def sentence_problems(sentence, retrieved):
         problems.append("no citation")
     for pair in QUOTE.findall(sentence):
         quote = pair[0] or pair[1]
-        if not any(normalise(quote) in normalise(retrieved[h]) for h in holders):
+        if not any(verbatim_form(quote) in verbatim_form(retrieved[h]) for h in holders):
             problems.append(f'quote not in the cited text: "{quote}"')
     return problems
 ''',
         "checks quotes against every retrieved chunk, not the cited ones": r'''
-cited_ids, normalise = verify.cited_ids, verify.normalise
+cited_ids, verbatim_form = verify.cited_ids, verify.verbatim_form
 QUOTE = re.compile(r"“([^”]+)”|\"([^\"]+)\"")
 
 def sentence_problems(sentence, retrieved):
@@ -331,12 +331,12 @@ def sentence_problems(sentence, retrieved):
     if not cited:
         problems.append("no citation")
     for a, b in QUOTE.findall(sentence):
-        if not any(normalise(a or b) in normalise(t) for t in retrieved.values()):
+        if not any(verbatim_form(a or b) in verbatim_form(t) for t in retrieved.values()):
             problems.append("quote not found")
     return problems
 ''',
         "a cited point is covered only by itself (no ancestors)": r'''
-cited_ids, normalise = verify.cited_ids, verify.normalise
+cited_ids, verbatim_form = verify.cited_ids, verify.verbatim_form
 QUOTE = re.compile(r"“([^”]+)”|\"([^\"]+)\"")
 
 def sentence_problems(sentence, retrieved):
@@ -347,12 +347,12 @@ def sentence_problems(sentence, retrieved):
     if not cited:
         problems.append("no citation")
     for a, b in QUOTE.findall(sentence):
-        if not any(normalise(a or b) in normalise(retrieved[h]) for h in holders):
+        if not any(verbatim_form(a or b) in verbatim_form(retrieved[h]) for h in holders):
             problems.append("quote not found")
     return problems
 ''',
         "forgets sentences that cite nothing": r'''
-cited_ids, normalise = verify.cited_ids, verify.normalise
+cited_ids, verbatim_form = verify.cited_ids, verify.verbatim_form
 QUOTE = re.compile(r"“([^”]+)”|\"([^\"]+)\"")
 
 def sentence_problems(sentence, retrieved):
@@ -365,7 +365,7 @@ def sentence_problems(sentence, retrieved):
         else:
             holders.append(holder)
     for a, b in QUOTE.findall(sentence):
-        if not any(normalise(a or b) in normalise(retrieved[h]) for h in holders):
+        if not any(verbatim_form(a or b) in verbatim_form(retrieved[h]) for h in holders):
             problems.append("quote not found")
     return problems
 ''',
@@ -390,7 +390,7 @@ def sentence_problems(sentence, retrieved):
     return problems
 ''',
         "case-insensitive quote match": r'''
-cited_ids, normalise = verify.cited_ids, verify.normalise
+cited_ids, verbatim_form = verify.cited_ids, verify.verbatim_form
 QUOTE = re.compile(r"“([^”]+)”|\"([^\"]+)\"")
 
 def sentence_problems(sentence, retrieved):
@@ -406,12 +406,12 @@ def sentence_problems(sentence, retrieved):
     if not cited:
         problems.append("no citation")
     for a, b in QUOTE.findall(sentence):
-        if not any(normalise(a or b).lower() in normalise(retrieved[h]).lower() for h in holders):
+        if not any(verbatim_form(a or b).lower() in verbatim_form(retrieved[h]).lower() for h in holders):
             problems.append("quote not found")
     return problems
 ''',
         "one problem at most per sentence": r'''
-cited_ids, normalise = verify.cited_ids, verify.normalise
+cited_ids, verbatim_form = verify.cited_ids, verify.verbatim_form
 QUOTE = re.compile(r"“([^”]+)”|\"([^\"]+)\"")
 
 def sentence_problems(sentence, retrieved):
@@ -426,7 +426,7 @@ def sentence_problems(sentence, retrieved):
             return [f"{cid} not retrieved"]
         holders.append(holder)
     for a, b in QUOTE.findall(sentence):
-        if not any(normalise(a or b) in normalise(retrieved[h]) for h in holders):
+        if not any(verbatim_form(a or b) in verbatim_form(retrieved[h]) for h in holders):
             return ["quote not found"]
     return []
 ''',
