@@ -97,7 +97,7 @@ RIGHT_ANSWERS.append({
     "ex_choose_cache_threshold": '''
 def choose_cache_threshold(tuning_pairs, wrong_hit_budget):
     closest_other = tuning_pairs.loc[~tuning_pairs["same_question"], "similarity"].max()
-    return min(1.0, float(closest_other) + 0.02)       # above every confusable pair seen, with room to spare
+    return np.float32(min(1.0, closest_other + 0.02))   # above every confusable pair seen, with room to spare (a numpy float)
 ''',
 })
 RIGHT_ANSWERS.append({
