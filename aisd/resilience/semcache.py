@@ -206,7 +206,10 @@ def make_stream(split: str, n: int, s: float = 1.0, seed: int = 0) -> list[dict]
     weights = 1.0 / np.arange(1, len(questions) + 1) ** s
     picks = rng.choice(len(questions), size=n, p=weights / weights.sum())
     by_question = {q: [r for r in rows if r["question"] == q] for q in questions}
-    chosen = [by_question[questions[popularity[k]]][rng.integers(3)] for k in picks]
+    chosen = []
+    for k in picks:
+        options = by_question[questions[popularity[k]]]
+        chosen.append(options[rng.integers(len(options))])
     vectors = vectors_for([r["text"] for r in chosen])
     return [{"t": t, "question": r["question"], "text": r["text"], "sources": r["sources"], "vector": vectors[t]}
             for t, r in enumerate(chosen)]
