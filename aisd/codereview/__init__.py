@@ -21,12 +21,12 @@
 >>> changed_lines("--- a/m.py\\n+++ b/m.py\\n@@ -1 +1 @@\\n-a\\n+b\\n")
 {'m.py': [1]}
 """
-from aisd.codereview.agent import Policy, ReviewAgent, ToolResult, batch_static
+from aisd.codereview.agent import ReviewPolicy, ReviewAgent, ToolResult, batch_static
 from aisd.codereview.decisions import block_cost, choose_block_threshold, choose_min_score
 from aisd.codereview.diffs import changed_lines, make_diff
 from aisd.codereview.evaluate import review_metrics
 from aisd.codereview.review import learn_confidence, merge_findings, score, select_comments
 
-__all__ = ["Policy", "ReviewAgent", "ToolResult", "batch_static", "changed_lines", "make_diff", "block_cost",
+__all__ = ["ReviewPolicy", "ReviewAgent", "ToolResult", "batch_static", "changed_lines", "make_diff", "block_cost",
            "choose_block_threshold", "choose_min_score", "review_metrics", "learn_confidence", "merge_findings",
            "score", "select_comments"]

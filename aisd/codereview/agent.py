@@ -47,7 +47,7 @@ class ToolResult:
 
 
 @dataclass
-class Policy:
+class ReviewPolicy:
     """Which tools the agent uses, what it lets through from the LLM, and what it posts."""
     static: bool = True
     tests: str = "auto"             # "always", "auto", "never"
@@ -61,10 +61,10 @@ class Policy:
 
 @dataclass
 class ReviewAgent:
-    """Reviews pull requests with :class:`Policy`; ``confidence`` (from :func:`review.learn_confidence`
+    """Reviews pull requests with :class:`ReviewPolicy`; ``confidence`` (from :func:`review.learn_confidence`
     on the tuning split) scores findings. ``static_cache``/``test_runs``/``llm_store``/``verify_store`` hold tool
     results computed in batch or stored; without them the tools run live."""
-    policy: Policy
+    policy: ReviewPolicy
     confidence: dict = field(default_factory=dict)
     static_cache: dict = field(default_factory=dict)
     static_seconds: float = 0.0     # seconds per PR of the batch that filled static_cache

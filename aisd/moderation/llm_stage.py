@@ -72,8 +72,8 @@ def parse(text: str) -> dict:
     return {"label": "invalid", "policy": "none", "rationale": ""}
 
 
-def judge(posts, store: answer_store.Store | None = None, max_live: int | None = None,
-          system: str = SYSTEM_PROMPT) -> list[dict]:
+def label_posts(posts, store: answer_store.Store | None = None, max_live: int | None = None,
+                system: str = SYSTEM_PROMPT) -> list[dict]:
     """The LLM's answer for each post (stored, or live for a request not stored: see
     :class:`aisd.toolkit.answer_store.Store`). Each record: ``label``, ``policy``, ``rationale``, ``model``,
     ``prompt_tokens``, ``completion_tokens``, ``seconds`` (as measured when generated) and ``stored``.
@@ -146,7 +146,7 @@ def store_answers() -> None:
         store = answer_store.Store(STORE, tier=tier, write=True)
         for post in progress(posts, f"05 band posts ({tier})"):
             for system in prompts:
-                judge([post], store, system=system)
+                label_posts([post], store, system=system)
         keys += [store.key(messages(p, system), MAX_TOKENS, SCHEMA) for p in posts for system in prompts]
     store.keep_only(keys)
     print(f"{len(heldout)} held-out and {len(tuning)} tuning posts; wrote {STORE}")

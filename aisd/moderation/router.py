@@ -42,7 +42,7 @@ def escalation(first: dict, second: dict, post: str) -> str:
     return ""
 
 
-def route(posts, tiny_store=None, small_store=None) -> pd.DataFrame:
+def tiered_verdicts(posts, tiny_store=None, small_store=None) -> pd.DataFrame:
     """Every post through the router: one row each with ``verdict`` (ok / violating / invalid), ``policy``,
     ``answered_by`` (tiny or small), ``reason`` (why it was escalated, "" if not) and ``seconds`` (all its calls, as
     measured when the answers were made). The calls are recorded in the usage ledger."""
@@ -52,9 +52,9 @@ def route(posts, tiny_store=None, small_store=None) -> pd.DataFrame:
     small_store = small_store or Store(llm_stage.STORE, tier="small")
     rows = []
     for post in posts:
-        first, second = (llm_stage.judge([post], tiny_store, system=p)[0] for p in llm_stage.PROMPTS)
+        first, second = (llm_stage.label_posts([post], tiny_store, system=p)[0] for p in llm_stage.PROMPTS)
         reason = escalation(first, second, post)
-        final = llm_stage.judge([post], small_store)[0] if reason else first
+        final = llm_stage.label_posts([post], small_store)[0] if reason else first
         rows.append({"post": post, "verdict": final["label"], "policy": final["policy"],
                      "answered_by": "small" if reason else "tiny", "reason": reason,
                      "seconds": first["seconds"] + second["seconds"] + (final["seconds"] if reason else 0.0)})

@@ -76,7 +76,7 @@ class Node:
 
 
 @dataclass(frozen=True)
-class Problem:
+class DesignProblem:
     """One thing the design misses: which piece, and why an interviewer asks for it."""
 
     piece: str
@@ -170,7 +170,7 @@ def as_design(design) -> Design:
     raise DesignError(f"expected a Design or a dict with 'nodes' and 'edges'; got {type(design).__name__}")
 
 
-def structure_problems(design) -> list[Problem]:
+def structure_problems(design) -> list[DesignProblem]:
     """Errors in the data itself: unknown kinds, edges to nodes that do not exist, malformed edges.
 
     >>> structure_problems(Design(nodes={"a": "robot"}, edges=[("a", "b")]))[0].piece
@@ -180,22 +180,22 @@ def structure_problems(design) -> list[Problem]:
     problems = []
     for i, n in d.nodes.items():
         if not _ID.match(i) or i.lower() == "end":
-            problems.append(Problem("structure", f"node id {i!r} should be letters, digits and _ (starting "
+            problems.append(DesignProblem("structure", f"node id {i!r} should be letters, digits and _ (starting "
                                                  "with a letter), and not 'end' (a Mermaid keyword)"))
         if n.kind not in KINDS:
-            problems.append(Problem("structure", f"node {i!r} has kind {n.kind!r}, which is not one of "
+            problems.append(DesignProblem("structure", f"node {i!r} has kind {n.kind!r}, which is not one of "
                                                  f"{', '.join(KINDS)}"))
     for e in d.edges:
         if len(e) not in (2, 3):
-            problems.append(Problem("structure", f"edge {e!r} should be (source, target) or (source, target, label)"))
+            problems.append(DesignProblem("structure", f"edge {e!r} should be (source, target) or (source, target, label)"))
             continue
         for end in e[:2]:
             if end not in d.nodes:
-                problems.append(Problem("structure", f"edge {e[:2]!r} names {end!r}, which is not a node"))
+                problems.append(DesignProblem("structure", f"edge {e[:2]!r} names {end!r}, which is not a node"))
     return problems
 
 
-def review(design) -> list[Problem]:
+def review(design) -> list[DesignProblem]:
     """What an interviewer would find missing, each with why it matters (an empty list: nothing).
 
     Checks, in order: the data is well formed; a client sends requests; an AI component (an
@@ -212,55 +212,55 @@ def review(design) -> list[Problem]:
         return problems
     clients, ai = d.of_kind("client"), d.of_kind(*AI_KINDS)
     if not clients:
-        problems.append(Problem("input", "no client: who sends the request and reads the answer? Start the "
+        problems.append(DesignProblem("input", "no client: who sends the request and reads the answer? Start the "
                                          "diagram where a user or another system enters (kind 'client')."))
     if not ai:
-        problems.append(Problem("AI component", "no 'llm' or 'model' node: show where the AI happens, it is "
+        problems.append(DesignProblem("AI component", "no 'llm' or 'model' node: show where the AI happens, it is "
                                                 "what the interviewer will dig into."))
     if clients and ai:
         from_clients = d.reachable(clients)
         on_path = [a for a in ai if a in from_clients and set(clients) & d.reachable(a)]
         if not any(a in from_clients for a in ai):
-            problems.append(Problem("request path", "no path from a client to the AI: draw how a request "
+            problems.append(DesignProblem("request path", "no path from a client to the AI: draw how a request "
                                                     "reaches the llm/model (client -> service -> llm)."))
         elif not on_path:
-            problems.append(Problem("output path", "the AI's output never reaches a client: draw how the "
+            problems.append(DesignProblem("output path", "the AI's output never reaches a client: draw how the "
                                                    "answer gets back (llm -> service -> client)."))
     store = d.of_kind(*STORAGE_KINDS)
     connected = {e[0] for e in d.edges} | {e[1] for e in d.edges}
     if not any(s in connected for s in store):
-        problems.append(Problem("storage", "no connected storage (vector_store, storage or cache): where do the "
+        problems.append(DesignProblem("storage", "no connected storage (vector_store, storage or cache): where do the "
                                            "documents, embeddings, logs or conversations live, and who reads them?"))
     monitors = d.of_kind("monitoring")
     system = [i for i, n in d.nodes.items() if n.kind not in ("monitoring", "evaluation", "client", "human")]
     fed = [m for m in monitors if any(e[1] == m and e[0] in system for e in d.edges)]
     if not monitors:
-        problems.append(Problem("monitoring", "no monitoring: how do you see latency, errors, cost and drift "
+        problems.append(DesignProblem("monitoring", "no monitoring: how do you see latency, errors, cost and drift "
                                               "in production? Add a 'monitoring' node fed by the services."))
     elif not fed:
-        problems.append(Problem("monitoring", f"monitoring ({', '.join(monitors)}) receives nothing: connect the "
+        problems.append(DesignProblem("monitoring", f"monitoring ({', '.join(monitors)}) receives nothing: connect the "
                                               "services or the LLM to it (they send metrics and traces)."))
     evals = d.of_kind("evaluation")
     if not evals:
-        problems.append(Problem("evaluation", "no evaluation or feedback loop: how do you know answers are "
+        problems.append(DesignProblem("evaluation", "no evaluation or feedback loop: how do you know answers are "
                                               "good, and how does the system improve? Add an 'evaluation' node "
                                               "fed by the AI's outputs (or user feedback)."))
     else:
         fed_by_ai = [v for v in evals if any(v in d.reachable(a) for a in ai)]
         if not fed_by_ai:
-            problems.append(Problem("evaluation", f"evaluation ({', '.join(evals)}) is not fed by the AI's "
+            problems.append(DesignProblem("evaluation", f"evaluation ({', '.join(evals)}) is not fed by the AI's "
                                                   "outputs: draw an edge from the llm/model (or the answers or "
                                                   "logs it produces) to it."))
         else:
             closes = [v for v in fed_by_ai if any(n in system for n in d.reachable(v))]
             if not closes:
-                problems.append(Problem("feedback loop", "evaluation results go nowhere: draw where they flow "
+                problems.append(DesignProblem("feedback loop", "evaluation results go nowhere: draw where they flow "
                                                          "back (a new prompt, re-ranker, index or model version), "
                                                          "or the loop is not closed."))
     return problems
 
 
-def label_problems(design) -> list[Problem]:
+def label_problems(design) -> list[DesignProblem]:
     """Nodes whose label does not say what they are: it names no part of its kind (:data:`VOCABULARY`),
     or two nodes share a label. A reviewer reads labels; "m" and "e" tell them nothing.
 
@@ -275,10 +275,10 @@ def label_problems(design) -> list[Problem]:
         text = n.label.lower()
         words = VOCABULARY.get(n.kind, ())
         if words and not any(w in text for w in words):
-            problems.append(Problem("label", f"node {i!r} ({n.kind}) is labelled {n.label!r}, which names no "
+            problems.append(DesignProblem("label", f"node {i!r} ({n.kind}) is labelled {n.label!r}, which names no "
                                              f"{n.kind} part: say what it is, e.g. {', '.join(words[:4])}"))
         if text in seen:
-            problems.append(Problem("label", f"nodes {seen[text]!r} and {i!r} share the label {n.label!r}: "
+            problems.append(DesignProblem("label", f"nodes {seen[text]!r} and {i!r} share the label {n.label!r}: "
                                              "each component needs its own name"))
         seen.setdefault(text, i)
     return problems

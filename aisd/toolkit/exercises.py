@@ -76,7 +76,7 @@ class StaticCheckError(DelegationError):
 
 
 @dataclass(frozen=True)
-class Reference:
+class ReferenceAnswer:
     notebook: str            # "02"
     exercise: str            # "recall_at_k" (the answer cell is ex_recall_at_k)
     function: Callable
@@ -113,20 +113,20 @@ def _modules_with_references() -> list[str]:
 
 
 @functools.lru_cache(maxsize=1)
-def references() -> tuple[Reference, ...]:
+def references() -> tuple[ReferenceAnswer, ...]:
     """Every reference answer in the package, and every part of one (imports only the modules that hold one)."""
     found = []
     for name in _modules_with_references():
         module = importlib.import_module(name)
         for where, function in _functions(module):
             for notebook, exercise in MARKER.findall(function.__doc__ or ""):
-                found.append(Reference(notebook, exercise, function, where))
+                found.append(ReferenceAnswer(notebook, exercise, function, where))
             for notebook, exercise in PART.findall(function.__doc__ or ""):
-                found.append(Reference(notebook, exercise, function, where, part=True))
+                found.append(ReferenceAnswer(notebook, exercise, function, where, part=True))
     return tuple(found)
 
 
-def reference_for(notebook: str, exercise: str) -> Reference:
+def reference_for(notebook: str, exercise: str) -> ReferenceAnswer:
     """The one reference answer of ``ex_<exercise>`` in notebook ``NN``."""
     matches = [r for r in references() if (r.notebook, r.exercise) == (notebook, exercise) and not r.part]
     if len(matches) != 1:
@@ -139,7 +139,7 @@ _depth = 0
 _saved: dict[Callable, object] = {}
 
 
-def _refusal(ref: Reference) -> str:
+def _refusal(ref: ReferenceAnswer) -> str:
     what = "part of the course's reference answer" if ref.part else "the course's reference answer"
     return (f"your answer calls {ref.where}, {what} of notebook {ref.notebook}, "
             f"exercise ex_{ref.exercise}: write it yourself (you may use numpy, the standard library and "

@@ -12,7 +12,7 @@ import pytest
 from aisd.core import paths
 from aisd.codereview import (benchmark, data, decisions, diffs, evaluate, injection, llmreview, mutations, review, static,
                              system, testrun, verify)
-from aisd.codereview.agent import Policy, ReviewAgent, ToolResult
+from aisd.codereview.agent import ReviewPolicy, ReviewAgent, ToolResult
 from aisd.core.errors import AisdError
 
 
@@ -179,20 +179,20 @@ def test_llm_store_parses_and_belongs_to_the_benchmark(prs):
 def test_the_agent_follows_its_policy_and_traces_each_step(prs):
     p = next(p for p in prs if p["kind"] == "security_eval")
     runs = testrun.load_runs()
-    agent = ReviewAgent(Policy(tests="auto", llm="if_silent"), test_runs=runs)
+    agent = ReviewAgent(ReviewPolicy(tests="auto", llm="if_silent"), test_runs=runs)
     comments, trace = agent.review(p)
     tools = [s.tool for s in trace.steps]
     assert tools == ["parse_diff", "static_analysis", "run_tests"], tools
     assert comments and all(abs(c["line"] - p["bug_line"]) <= 2 for c in comments)
     assert sorted(comments[0]["tools"]) == ["bandit", "ruff"]
     clean = next(q for q in prs if q["kind"] == "comment")
-    _, trace = ReviewAgent(Policy(tests="auto", llm="never"), test_runs=runs).review(clean)
+    _, trace = ReviewAgent(ReviewPolicy(tests="auto", llm="never"), test_runs=runs).review(clean)
     assert "run_tests" not in [s.tool for s in trace.steps], "a comment-only change needs no test run"
     spec = {s["function"]["name"] for s in agent.registry(p).specs()}
     assert spec == {"parse_diff", "read_file", "static_analysis", "run_tests", "llm_review", "verify_findings"}
     assert all(isinstance(agent.registry(p).tools[name].fn(), ToolResult) for name in ("parse_diff", "run_tests")), \
         "every tool returns a ToolResult record"
-    unstored = ReviewAgent(Policy(static=False, tests="never", llm="always"), llm_store=llmreview.load_store())
+    unstored = ReviewAgent(ReviewPolicy(static=False, tests="never", llm="always"), llm_store=llmreview.load_store())
     fake = {**p, "pr_id": "X-bug", "diff": p["diff"].replace("eval", "evil")}
     comments, trace = unstored.review(fake)
     assert comments == [] and "skipped" in trace.steps[-1].note, "an unstored review is skipped, and the trace says so"

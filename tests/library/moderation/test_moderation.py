@@ -223,11 +223,11 @@ def test_the_llm_stage_asks_once_per_new_post_with_the_schema_and_reuses_stored_
     fake = _FakeCompletions()
     client = SimpleNamespace(chat=SimpleNamespace(completions=fake))
     store = Store(tmp_path / "answers.jsonl", client=client)
-    first = llm_stage.judge(["post one", "post two"], store)
-    again = llm_stage.judge(["post one"], store)
+    first = llm_stage.label_posts(["post one", "post two"], store)
+    again = llm_stage.label_posts(["post one"], store)
     assert len(fake.calls) == 2 and fake.calls[0]["response_format"]["schema"] == llm_stage.SCHEMA
     assert [r["label"] for r in first] == ["ok", "ok"] and not first[0]["stored"] and again[0]["stored"]
-    limited = llm_stage.judge(["post three", "post four", "post one"], store, max_live=1)
+    limited = llm_stage.label_posts(["post three", "post four", "post one"], store, max_live=1)
     assert [r["label"] for r in limited] == ["ok", "not asked", "ok"] and len(fake.calls) == 3, \
         "beyond max_live, a post not stored is not asked (it goes to people); a stored one still is read"
     assert llm_stage.parse('{"verdict": "maybe"}')["label"] == "invalid"
@@ -268,12 +268,12 @@ def test_the_router_escalates_on_a_failed_check_and_reads_both_tiers_from_the_le
 
     tiny, small = Fixed("ok"), Fixed("insult")
     posts, path = ["have a nice day", "you idiot"], tmp_path / "answers.jsonl"
-    out = router.route(posts, Store(path, tier="tiny", write=True, client=tiny),
+    out = router.tiered_verdicts(posts, Store(path, tier="tiny", write=True, client=tiny),
                        Store(path, tier="small", write=True, client=small))
     assert out.answered_by.tolist() == ["tiny", "small"] and out.reason.tolist() == ["", "ok with a blocklist word"]
     assert out.verdict.tolist() == ["ok", "violating"] and (tiny.calls, small.calls) == (4, 1)
     usage.reset()                                # read back from the store: the ledger holds the router's calls
-    again = router.route(posts, Store(path, tier="tiny"), Store(path, tier="small"))
+    again = router.tiered_verdicts(posts, Store(path, tier="tiny"), Store(path, tier="small"))
     calls = usage.calls()
     assert again.verdict.tolist() == out.verdict.tolist() and len(calls) == 5
     assert sorted(c.model for c in calls) == ["qwen2.5-coder-1.5b"] + ["smollm2"] * 4
