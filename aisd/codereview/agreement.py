@@ -35,11 +35,11 @@ def sampled(pr: dict, store: answer_store.Store, samples=SAMPLES, live: bool = T
     """The findings of each sampled review of ``pr`` (:func:`llmreview.to_findings`), or ``None`` when one is not
     stored and ``live`` is off."""
     messages = llmreview.messages_for(pr["diff"])
-    if not live and not all(store.has(messages, llmreview.MAX_TOKENS, llmreview.FINDINGS_SCHEMA, n) for n in samples):
+    requests = {n: store.request(messages, llmreview.MAX_TOKENS, llmreview.FINDINGS_SCHEMA, n) for n in samples}
+    if not live and not all(r.stored for r in requests.values()):
         return None
-    return [llmreview.to_findings(store.ask(messages, llmreview.MAX_TOKENS, schema=llmreview.FINDINGS_SCHEMA,
-                                            label=f"{pr['pr_id']}#{n}", sample=n, pr_id=pr["pr_id"])["text"], pr)
-            for n in samples]
+    return [llmreview.to_findings(store.answer(r, label=f"{pr['pr_id']}#{n}", pr_id=pr["pr_id"])["text"], pr)
+            for n, r in requests.items()]
 
 
 def votes(finding: dict, greedy: list[dict], samples: list[list[dict]], window: int = WINDOW) -> int:

@@ -90,9 +90,10 @@ def review(pr: dict, store: answer_store.Store, live: bool = True) -> dict | Non
     ``None`` then if ``live`` is off (the caller counts and says what it skipped). The request is built, and
     keyed, once."""
     messages = messages_for(pr["diff"])
-    if not live and not store.has(messages, MAX_TOKENS, FINDINGS_SCHEMA):
+    request = store.request(messages, MAX_TOKENS, FINDINGS_SCHEMA)
+    if not live and not request.stored:
         return None
-    record = store.ask(messages, MAX_TOKENS, schema=FINDINGS_SCHEMA, label=pr["pr_id"], pr_id=pr["pr_id"])
+    record = store.answer(request, label=pr["pr_id"], pr_id=pr["pr_id"])
     return {**record, "findings": to_findings(record["text"], pr)}
 
 

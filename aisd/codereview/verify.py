@@ -117,10 +117,10 @@ def check(pr: dict, finding: dict, store: answer_store.Store, runs: dict | None 
     stored and the store makes no live calls here (the caller says how many were skipped). The sandbox outcome is
     read from ``runs`` when there, else run now."""
     messages = messages_for(pr, finding)
-    if not store.write and not store.has(messages, MAX_TOKENS, SCHEMA):
+    request = store.request(messages, MAX_TOKENS, SCHEMA)
+    if not store.write and not request.stored:
         return None
-    record = store.ask(messages, MAX_TOKENS, schema=SCHEMA, label=f"{pr['pr_id']}:{finding['line']}",
-                       pr_id=pr["pr_id"], line=finding["line"])
+    record = store.answer(request, label=f"{pr['pr_id']}:{finding['line']}", pr_id=pr["pr_id"], line=finding["line"])
     test = test_of(record["text"])
     outcome = (runs or {}).get(record["key"]) or run_claim(pr, test)
     return {"test": test, **{k: outcome[k] for k in ("verified", "fails_after", "passes_before", "why", "seconds")},

@@ -83,11 +83,12 @@ def label_posts(posts, store: answer_store.Store | None = None, max_live: int | 
     store = answer_store.Store(STORE) if store is None else store
     out, live = [], 0
     for post in posts:
-        if max_live is not None and live >= max_live and not store.has(messages(post, system), MAX_TOKENS, SCHEMA):
+        request = store.request(messages(post, system), MAX_TOKENS, SCHEMA)
+        if max_live is not None and live >= max_live and not request.stored:
             out.append({"label": "not asked", "policy": "none", "rationale": "", "stored": False, "model": None,
                         "prompt_tokens": 0, "completion_tokens": 0, "seconds": 0.0, "post": post})
             continue
-        record = store.ask(messages(post, system), MAX_TOKENS, schema=SCHEMA, label="band", post=post)
+        record = store.answer(request, label="band", post=post)
         live += not record["stored"]
         out.append({**record, **parse(record["text"])})
     return out

@@ -79,7 +79,7 @@ def judge_tiers(path: str | Path = TIER_JUDGEMENTS, tiers: tuple[str, ...] = ("t
     for tier in tiers:
         store = Store(STORE, tier=tier)
         for qid, passages, messages in prompts:
-            rec = store.find(messages, rag.MAX_TOKENS, None)
+            rec = store.request(messages, rag.MAX_TOKENS).record
             if rec is None or rec["model"] != store.model:
                 raise AisdError(f"no stored {tier} answer for {qid}: run aisd precompute 02 answers first")
             v = rag.judge(rec["text"], passages, set(heldout.qrels.get(qid, {})), embed=embeddings.embed)

@@ -11,6 +11,10 @@ records it in the usage ledger as ``source="stored"`` (tokens and seconds as whe
 tables come from the ledger. A request not stored goes live to the tier that serves live calls here
 (:func:`aisd.runtime.llm.live_tier`), and its record says which model answered.
 
+A caller that decides what to do from whether an answer is stored (skip it, count it) makes the request once,
+``request = store.request(messages, max_tokens, schema=...)``, reads ``request.stored``, then
+``store.answer(request, label=...)``: the request is keyed once, whichever way it is answered.
+
 ``aisd precompute NN`` regenerates a notebook's store with ``Store(path, write=True, tier="small")``: each new
 answer is appended to the file as soon as it is made (a stopped run keeps them and continues), retried when the
 local server is busy, and :meth:`Store.keep_only` finally drops what is no longer asked for.
@@ -24,6 +28,7 @@ from __future__ import annotations
 import hashlib
 import json
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from aisd.core.errors import AisdError
@@ -53,6 +58,23 @@ def request_key(model: str, messages: list[dict], max_tokens: int, schema: dict 
     if sample:
         blob["sample"] = [sample, SAMPLE_TEMPERATURE]
     return hashlib.sha256(json.dumps(blob, sort_keys=True).encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class Request:
+    """One chat request to a :class:`Store`, keyed once when it is made (:meth:`Store.request`): its keys for the
+    store's model and the live model, and the stored record found under one of them (``None``: not stored)."""
+    messages: list
+    max_tokens: int
+    schema: dict | None
+    sample: int
+    keys: dict                 # model -> request_key, the store's model first
+    record: dict | None        # the stored record (the store's model's, else the live model's), or None
+
+    @property
+    def stored(self) -> bool:
+        """Is the answer stored (no live call needed)?"""
+        return self.record is not None
 
 
 def load(path: str | Path) -> dict[str, dict]:
@@ -109,19 +131,18 @@ class Store:
             sample: int = 0) -> str:
         return request_key(model or self.model, messages, max_tokens, schema, sample)
 
-    def find(self, messages: list[dict], max_tokens: int, schema: dict | None = None,
-             sample: int = 0) -> dict | None:
-        """The stored record of this request: the store's model's, else one the live model made, else None."""
+    def request(self, messages: list[dict], max_tokens: int, schema: dict | None = None, sample: int = 0) -> Request:
+        """The request, keyed once, with its stored record: the store's model's, else one the live model made."""
         from aisd.runtime.models import tier_of
 
-        for model in dict.fromkeys([self.model, tier_of(self._live_tier()).alias]):
-            record = self.records.get(self.key(messages, max_tokens, schema, model, sample))
-            if record is not None:
-                return record
-        return None
+        keys = {model: self.key(messages, max_tokens, schema, model, sample)
+                for model in dict.fromkeys([self.model, tier_of(self._live_tier()).alias])}
+        record = next((self.records[k] for k in keys.values() if k in self.records), None)
+        return Request(messages, max_tokens, schema, sample, keys, record)
 
     def has(self, messages: list[dict], max_tokens: int, schema: dict | None = None, sample: int = 0) -> bool:
-        return self.find(messages, max_tokens, schema, sample) is not None
+        """Is this request's answer stored? (To answer it too, use :meth:`request` and :meth:`answer`.)"""
+        return self.request(messages, max_tokens, schema, sample).stored
 
     def _live_tier(self) -> str:
         from aisd.runtime import llm
@@ -143,16 +164,21 @@ class Store:
         ``completion_tokens``, ``seconds`` (as measured when generated), ``label`` and ``stored`` (True when it
         was read back). ``sample`` n > 0 asks for the n-th sampled answer instead of the greedy one (see
         :func:`request_key`). ``meta`` adds fields to a new record (e.g. ``post=``)."""
+        return self.answer(self.request(messages, max_tokens, schema, sample), label, **meta)
+
+    def answer(self, request: Request, label: str = "", **meta) -> dict:
+        """The answer to a request made by :meth:`request`: the stored record it found, else a live one (see
+        :meth:`ask`, which is ``answer(request(...))``)."""
         from aisd.runtime import usage
 
-        rec = self.find(messages, max_tokens, schema, sample)
+        rec = request.record
         if rec is not None:
             self.asked.append(rec["key"])
             usage.record(model=rec["model"], provider="stored", prompt_tokens=rec.get("prompt_tokens") or 0,
                          completion_tokens=rec.get("completion_tokens") or 0,
                          latency_s=rec.get("seconds") or 0.0, source="stored")
             return {**rec, "stored": True}
-        record = self._generate(messages, max_tokens, schema, label, meta, sample)
+        record = self._generate(request, label, meta)
         self.records[record["key"]] = record
         self.asked.append(record["key"])
         if self.write:
@@ -160,13 +186,15 @@ class Store:
                 f.write(json.dumps(record, ensure_ascii=False) + "\n")
         return {**record, "stored": False}
 
-    def _generate(self, messages, max_tokens, schema, label, meta, sample=0) -> dict:
+    def _generate(self, request: Request, label: str, meta: dict) -> dict:
         import openai
 
         from aisd.runtime.models import tier_of
 
+        messages, max_tokens, schema, sample = request.messages, request.max_tokens, request.schema, request.sample
         tier = self._live_tier()
         model = tier_of(tier).alias
+        key = request.keys.get(model) or self.key(messages, max_tokens, schema, model, sample)
         extra = {"response_format": {"type": "json_object", "schema": schema}} if schema else {}
         sampling = {"temperature": SAMPLE_TEMPERATURE, "seed": sample} if sample else {"temperature": 0}
         for attempt in range(1, self.attempts + 1):
@@ -182,13 +210,13 @@ class Store:
             except openai.UnprocessableEntityError as exc:
                 # The model's output did not fit the schema even after the runtime's retry: that is its answer
                 # (recorded, so a regeneration does not ask again), and the caller's parser sees no JSON.
-                return {"key": self.key(messages, max_tokens, schema, model, sample), "label": label, "model": model,
+                return {"key": key, "label": label, "model": model,
                         "max_tokens": max_tokens, **meta, "text": "", "finish_reason": "invalid",
                         "error": str(exc)[:300], "prompt_tokens": None, "completion_tokens": None,
                         "seconds": round(time.perf_counter() - started, 3)}
         self.live += 1
         used = reply.usage
-        return {"key": self.key(messages, max_tokens, schema, model, sample), "label": label, "model": model,
+        return {"key": key, "label": label, "model": model,
                 "max_tokens": max_tokens, **meta, "text": reply.choices[0].message.content or "",
                 "finish_reason": getattr(reply.choices[0], "finish_reason", None),
                 "prompt_tokens": getattr(used, "prompt_tokens", None),

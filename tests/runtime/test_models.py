@@ -155,6 +155,36 @@ def test_the_store_reads_stored_answers_and_records_them(tmp_path, monkeypatch):
         Store(path).keep_only([key, "missing"])
 
 
+def test_a_request_is_keyed_once_whether_it_is_stored_or_live(tmp_path, monkeypatch):
+    """A caller that looks whether an answer is stored and then takes it (``Store.request``, then
+    ``Store.answer``) hashes the request once; its key is the one stored answers were always filed under."""
+    from types import SimpleNamespace
+
+    from aisd.toolkit import answer_store
+
+    monkeypatch.setenv("AISD_HOME", str(tmp_path))
+    real, hashed = answer_store.request_key, []
+    monkeypatch.setattr(answer_store, "request_key", lambda *a, **k: hashed.append(a) or real(*a, **k))
+    reply = SimpleNamespace(choices=[SimpleNamespace(message=SimpleNamespace(content="live"), finish_reason="stop")],
+                            usage=SimpleNamespace(prompt_tokens=2, completion_tokens=1))
+    client = SimpleNamespace(chat=SimpleNamespace(completions=SimpleNamespace(create=lambda **kwargs: reply)))
+    stored, other = [{"role": "user", "content": "hi"}], [{"role": "user", "content": "other"}]
+    path = tmp_path / "answers.jsonl"
+    path.write_text(json.dumps({"key": real("qwen2.5-coder-1.5b", stored, 10), "model": "qwen2.5-coder-1.5b",
+                                "text": "hello", "prompt_tokens": 3, "completion_tokens": 1, "seconds": 0.5}) + "\n")
+    store = Store(path, tier="small", write=True, client=client)
+    request = store.request(stored, 10)
+    assert request.stored and request.keys == {store.model: real(store.model, stored, 10)}
+    assert store.answer(request, label="x")["text"] == "hello" and len(hashed) == 1, hashed
+    hashed.clear()
+    request = store.request(other, 10)
+    assert not request.stored
+    record = store.answer(request, label="y")
+    assert not record["stored"] and record["text"] == "live" and record["key"] == real(store.model, other, 10)
+    assert len(hashed) == 1, "the live answer is filed under the key computed when the request was made"
+    assert store.ask(other, 10)["stored"] and store.has(stored, 10)
+
+
 def test_an_answer_that_never_fits_its_schema_is_recorded_not_retried(tmp_path, monkeypatch):
     """The runtime raises 422 when the model's JSON does not fit even after its retry: the store records that
     as the model's (empty) answer, so a regeneration neither crashes nor asks again."""
