@@ -53,6 +53,7 @@ from typing import Callable
 
 
 from aisd.core.errors import AisdError
+from aisd.toolkit.escapes import ESCAPE_NAMES, escape_uses
 
 
 class GuardError(AisdError, LookupError, TypeError):
@@ -244,16 +245,6 @@ def guarded(answer: Callable, allow: tuple[str, ...] = (), forbid: tuple[str, ..
     return call
 
 
-# Names an answer cell never needs and that reach around the grading: copying or rewriting functions, importing
-# by name, reading the package's source, evaluating strings.
-_ROUTES = {"copies or rewrites a function": ("__code__", "__globals__", "__closure__", "__wrapped__", "FunctionType",
-                                             "CodeType"),
-           "imports by name": ("importlib", "__import__", "sys.modules", "globals"),
-           "reads the course's source": ("inspect", "getsource", "linecache", "__file__", "gc"),
-           "runs a string as code": ("eval", "exec", "compile")}
-ESCAPE_NAMES = {name: f"{what} ({name})" for what, names in _ROUTES.items() for name in names}
-
-
 def _cell_tree(answer: Callable):
     """The syntax tree of the cell (or file) that defines ``answer``, or None when its source is not known
     (e.g. a function built at the prompt): then only the runtime guard applies."""
@@ -323,7 +314,7 @@ def _tree_problems(tree, globals_: dict, allow: tuple[str, ...], forbid: tuple[s
             forbidden[_library_object(name)] = name
         except (ImportError, AttributeError, TypeError):
             continue
-    problems = []
+    problems = [f"{ESCAPE_NAMES[name]} (line {line})" for name, line in escape_uses(tree, namespace)]
     for node in ast.walk(tree):
         where = f" (line {getattr(node, 'lineno', '?')})"
         if isinstance(node, (ast.Import, ast.ImportFrom)):
@@ -341,8 +332,6 @@ def _tree_problems(tree, globals_: dict, allow: tuple[str, ...], forbid: tuple[s
                 if key in ESCAPE_NAMES and (key.startswith("__") or "." in key or key in ("FunctionType", "CodeType", "getsource")):
                     problems.append(ESCAPE_NAMES[key] + where)
                     break
-        if isinstance(node, ast.Name) and node.id in ESCAPE_NAMES and not node.id.startswith("__file"):
-            problems.append(ESCAPE_NAMES[node.id] + where)
         if isinstance(node, (ast.Name, ast.Attribute)):
             target = _resolve(node, namespace)
             if target is None:

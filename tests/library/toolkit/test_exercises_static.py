@@ -165,3 +165,70 @@ def test_an_answer_that_is_data_is_checked_in_its_cell():
     NotebookClient(nb, kernel_name="python3", timeout=120).execute()
     assert nb.cells[1].outputs[0]["text"] == "{'alerts_per_day': 40}\n"
     assert nb.cells[3].outputs[0]["text"].startswith("refused: your answer cell uses aisd.toolkit.metrics.recall_at_k")
+
+
+# A variable of the learner's named like an escape route is no escape route (issue 25): only the module or the
+# builtin of that name is.
+OWN_NAMES = {
+    "a cell-level variable named gc": """
+gc = 3
+def answer(retrieved, relevant, k):
+    return len(set(retrieved[:k]) & set(relevant)) / len(relevant) + 0 * gc
+""",
+    "a parameter named globals": """
+def answer(retrieved, relevant, k, globals=None):
+    globals = globals or {}
+    return len(set(retrieved[:k]) & set(relevant)) / len(relevant)
+""",
+    "a local named gc and a comprehension variable named compile": """
+def answer(retrieved, relevant, k):
+    gc = [d for d in retrieved[:k] if d in relevant]
+    eval_ = sum(1 for compile in gc)
+    return eval_ / len(relevant)
+""",
+}
+
+ESCAPES = {
+    "import gc": ("""
+import gc
+def answer(retrieved, relevant, k):
+    return len(gc.get_objects()) * 0 + 0.5
+""", "reads the course's source (gc) (line 2)"),
+    "gc.get_objects() through a module imported in an earlier cell": ("""
+def answer(retrieved, relevant, k):
+    return len(gc.get_objects()) * 0 + 0.5
+""", "reads the course's source (gc) (line 3)"),
+    "calling the builtin globals()": ("""
+def answer(retrieved, relevant, k, table=None):
+    table = globals()
+    return 0.5
+""", "imports by name (globals) (line 3)"),
+    "the builtin under its own name at cell level": ("""
+globals = globals
+def answer(retrieved, relevant, k):
+    return 0.5 + 0 * len(globals())
+""", "imports by name (globals)"),
+    "the builtin as a default value": ("""
+def answer(retrieved, relevant, k, g=globals):
+    return 0.5 + 0 * len(g())
+""", "imports by name (globals) (line 2)"),
+}
+
+
+@pytest.mark.parametrize("how", OWN_NAMES)
+def test_a_variable_named_like_an_escape_route_is_not_refused(how):
+    fn = cell(OWN_NAMES[how])
+    assert exercises.static_problems(fn) == []
+    assert exercises.guarded(fn)(["a", "b"], {"a", "c"}, 2) == 0.5
+
+
+@pytest.mark.parametrize("route", ESCAPES)
+def test_the_module_or_builtin_of_that_name_is_refused(route):
+    source, said = ESCAPES[route]
+    namespace = {"gc": __import__("gc")} if "earlier cell" in route else {}
+    filename = f"<answer-cell-{next(_cells)}>"
+    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+    exec(compile(source, filename, "exec"), namespace)
+    with pytest.raises(exercises.StaticCheckError) as err:
+        exercises.guarded(namespace["answer"])
+    assert said in str(err.value), str(err.value)
