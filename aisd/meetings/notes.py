@@ -96,17 +96,28 @@ def _messages(system: str, user: str) -> list[dict]:
     return [{"role": "system", "content": system}, {"role": "user", "content": user}]
 
 
-def _ask(store: answer_store.Store, system: str, user: str, max_tokens: int, label: str, schema=None) -> dict:
-    return store.ask(_messages(system, user), max_tokens, schema=schema, label=label)
+def request_for(store: answer_store.Store, system: str, user: str, max_tokens: int, schema=None,
+                probe: answer_store.Request | None = None) -> answer_store.Request:
+    """The store's request for one prompt, keyed once; ``probe`` (the request :func:`serving_tier` looked at) is
+    reused when it is this very request."""
+    messages = _messages(system, user)
+    if probe is not None and (probe.messages, probe.max_tokens, probe.schema) == (messages, max_tokens, schema):
+        return probe
+    return store.request(messages, max_tokens, schema)
 
 
-def serving_tier(store: answer_store.Store, system: str, user: str, max_tokens: int, schema=None) -> str:
-    """The tier that will answer this request: the store's (``small``) when it holds the answer or regenerates,
-    else the tier that serves live calls here (``tiny`` by default). Chunks are sized from its context, so a
-    live call never asks the tiny model for more than its 2,048 tokens."""
+def _ask(store: answer_store.Store, system: str, user: str, max_tokens: int, label: str, schema=None,
+         probe: answer_store.Request | None = None) -> dict:
+    return store.answer(request_for(store, system, user, max_tokens, schema, probe), label=label)
+
+
+def serving_tier(store: answer_store.Store, request: answer_store.Request) -> str:
+    """The tier that will answer ``request`` (:func:`request_for`): the store's (``small``) when it holds the answer
+    or regenerates, else the tier that serves live calls here (``tiny`` by default). Chunks are sized from its
+    context, so a live call never asks the tiny model for more than its 2,048 tokens."""
     from aisd.runtime import llm
 
-    if store.write or store.has(_messages(system, user), max_tokens, schema):
+    if store.write or request.stored:
         return store.tier
     return llm.live_tier()
 
@@ -116,17 +127,19 @@ def summarise(turn_list: list[dict], store: answer_store.Store, label: str = "",
     model can take, :func:`transcript_budget`), else map (a summary per chunk,
     :func:`aisd.meetings.chunking.chunk_turns`) then :func:`reduce_notes`."""
     text = turns.format_transcript(turn_list)
-    tier = store.tier
+    tier, probe = store.tier, None
     if budget is None:
         budget = transcript_budget(tier, SUMMARY_TOKENS)
         first = text if tokens.count(text) <= budget else chunking.chunk_turns(turn_list, budget, overlap=1)[0]
-        tier = serving_tier(store, SUMMARY_PROMPT, first, SUMMARY_TOKENS)
+        probe = request_for(store, SUMMARY_PROMPT, first, SUMMARY_TOKENS)
+        tier = serving_tier(store, probe)
         budget = transcript_budget(tier, SUMMARY_TOKENS)
     if tokens.count(text) <= budget:
-        r = _ask(store, SUMMARY_PROMPT, text, SUMMARY_TOKENS, f"{label} single")
+        r = _ask(store, SUMMARY_PROMPT, text, SUMMARY_TOKENS, f"{label} single", probe=probe)
         return {"summary": r["text"].strip(), "mode": "single pass", "calls": [r]}
     chunks = chunking.chunk_turns(turn_list, budget, overlap=1)
-    calls = [_ask(store, SUMMARY_PROMPT, c, SUMMARY_TOKENS, f"{label} map {i}") for i, c in enumerate(chunks)]
+    calls = [_ask(store, SUMMARY_PROMPT, c, SUMMARY_TOKENS, f"{label} map {i}", probe=probe)
+             for i, c in enumerate(chunks)]
     summary, reduce_calls, levels = reduce_notes([c["text"].strip() for c in calls], store, label,
                                                  transcript_budget(tier, SUMMARY_TOKENS))
     return {"summary": summary, "mode": f"map-reduce ({len(chunks)} chunks, {levels} reduce levels)",
@@ -168,13 +181,14 @@ def extract_items(turn_list: list[dict], meeting: data.Meeting, store: answer_st
     which pass :func:`actions.validate`. With ``"stamp"`` the copied stamp becomes ``source_time`` in code."""
     prompt, schema = ITEMS_PROMPTS[variant].format(date=meeting.date), ITEMS_SCHEMAS[variant]
     chunks = chunking.chunk_turns(turn_list, transcript_budget(store.tier), overlap=0)
-    tier = serving_tier(store, prompt, chunks[0] if chunks else "", ITEMS_TOKENS, schema)
+    probe = request_for(store, prompt, chunks[0] if chunks else "", ITEMS_TOKENS, schema)
+    tier = serving_tier(store, probe)
     if tier != store.tier:
         chunks = chunking.chunk_turns(turn_list, transcript_budget(tier), overlap=0)
     items, calls = [], []
     for i, chunk in enumerate(chunks):
         label = f"{meeting.id} items {i}" + ("" if variant == ITEMS_VARIANT else f" ({variant})")
-        r = _ask(store, prompt, chunk, ITEMS_TOKENS, label, schema=schema)
+        r = _ask(store, prompt, chunk, ITEMS_TOKENS, label, schema=schema, probe=probe)
         calls.append(r)
         try:
             found = actions.parse_items(r["text"])

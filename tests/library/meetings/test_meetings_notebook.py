@@ -141,7 +141,7 @@ def test_a_live_call_is_sized_for_the_tiny_model_that_serves_it(tmp_path, monkey
     client = _StandIn()
     store = Store(tmp_path / "a.jsonl", client=client)              # reads small's answers; misses go live to tiny
     long = notes.transcript_turns("m10_quarterly_roadmap")
-    assert notes.serving_tier(store, notes.SUMMARY_PROMPT, "x", notes.SUMMARY_TOKENS) == "tiny"
+    assert notes.serving_tier(store, notes.request_for(store, notes.SUMMARY_PROMPT, "x", notes.SUMMARY_TOKENS)) == "tiny"
     s = notes.summarise(long, store, "live")
     assert s["mode"].startswith("map-reduce")
     budget = notes.transcript_budget("tiny", notes.SUMMARY_TOKENS)
