@@ -19,23 +19,9 @@ from aisd.toolkit.design import as_design, review
 GAPS = ("cache", "fallback", "evaluation", "monitoring")
 
 
-def _paths_back(nodes: dict, edges: list, clients: list[str], through: str) -> bool:
-    """Is there a path client -> ... -> ``through`` -> ... -> client using only ``nodes``?"""
-    out: dict[str, list[str]] = {}
-    for e in edges:
-        if e[0] in nodes and e[1] in nodes:
-            out.setdefault(e[0], []).append(e[1])
-
-    def reach(starts):
-        seen, todo = set(), [n for s in starts for n in out.get(s, [])]
-        while todo:
-            n = todo.pop()
-            if n not in seen:
-                seen.add(n)
-                todo.extend(out.get(n, []))
-        return seen
-
-    return through in reach(clients) and bool(set(clients) & reach([through]))
+def _paths_back(d, clients: list[str], through: str) -> bool:
+    """Is there a path client -> ... -> ``through`` -> ... -> client in ``d``?"""
+    return through in d.reachable(clients) and bool(set(clients) & d.reachable(through))
 
 
 def has_fallback(design) -> bool:
@@ -52,12 +38,12 @@ def has_fallback(design) -> bool:
     >>> has_fallback(one)
     False
     """
-    d = as_design(design)
+    d = as_design(design).without()                  # only the edges between nodes the design declares
     clients = d.of_kind("client")
-    llms = [n for n in d.of_kind("llm") if _paths_back(d.nodes, d.edges, clients, n)]
+    llms = [n for n in d.of_kind("llm") if _paths_back(d, clients, n)]
     for failed in llms:
-        alive = {k: v for k, v in d.nodes.items() if k != failed}
-        if not any(_paths_back(alive, d.edges, clients, other) for other in llms if other != failed):
+        alive = d.without(failed)
+        if not any(_paths_back(alive, clients, other) for other in llms if other != failed):
             return False
     return True
 

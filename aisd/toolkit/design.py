@@ -124,6 +124,15 @@ class Design:
         """
         return [i for i, n in self.nodes.items() if n.kind in kinds]
 
+    def without(self, *ids: str) -> "Design":
+        """A copy with the nodes ``ids`` taken out, and only the edges that still join two of its nodes.
+
+        >>> Design(nodes={"a": "client", "b": "llm", "c": "llm"}, edges=[("a", "b"), ("b", "c"), ("c", "x")]).without("b")
+        Design(nodes=['a', 'c'], edges=[])
+        """
+        kept = {k: (n.kind, n.label) for k, n in self.nodes.items() if k not in ids}
+        return Design(nodes=kept, edges=[e for e in self.edges if e[0] in kept and e[1] in kept])
+
     def reachable(self, start) -> set[str]:
         """Nodes reachable from ``start`` (an id or ids) along the edges, the starts excluded unless on a cycle.
 
