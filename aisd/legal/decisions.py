@@ -11,11 +11,7 @@ from typing import Sequence
 
 import numpy as np
 
-from aisd.core.errors import AisdError
-
-
-class DecisionError(AisdError, ValueError):
-    """A decision with no admissible option (nothing fits the budget, no labelled case)."""
+from aisd.core.errors import DecisionError
 
 
 def choose_retriever(results: dict, budget_ms: float) -> str:
@@ -29,7 +25,7 @@ def choose_retriever(results: dict, budget_ms: float) -> str:
     >>> choose_retriever({"a": {"ndcg@10": [0.5], "p95_ms": 900.0}}, 300)
     Traceback (most recent call last):
     ...
-    aisd.legal.decisions.DecisionError: no configuration within 300 ms at p95
+    aisd.core.errors.DecisionError: no configuration within 300 ms at p95
     """
     fits = {c: r for c, r in results.items() if r["p95_ms"] <= budget_ms}
     if not fits:

@@ -14,15 +14,11 @@ import json
 from pathlib import Path
 
 from aisd.core import paths
-from aisd.core.errors import AisdError
+from aisd.core.errors import SplitError
 
 FOLDER = paths.DATASETS / "pydoc_qa"
 #: The course's split names and the qrels file each is read from (the BEIR layout says dev and test).
 SPLITS = {"tuning": "dev", "heldout": "test"}
-
-
-class SplitError(AisdError):
-    """A split name that the labelled questions do not have."""
 
 
 def _check(split: str) -> None:

@@ -24,11 +24,7 @@ from typing import Sequence
 
 import numpy as np
 
-from aisd.core.errors import AisdError
-
-
-class DecisionError(AisdError):
-    """Inputs a decision cannot be made from (mismatched lengths, nothing measured)."""
+from aisd.core.errors import DecisionError
 
 
 def abstention_cost(top_scores: Sequence[float], answer_ok: Sequence[bool], threshold: float,
