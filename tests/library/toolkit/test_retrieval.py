@@ -519,8 +519,10 @@ def test_convert_lee_from_a_wheel(tmp_path):
 
 
 def test_convert_lee_rejects_a_mismatched_matrix(tmp_path):
-    with pytest.raises(R.collections.CollectionError, match="2x2, but lee.cor has 3"):
-        R.collections.lee_to_beir({"lee.cor": "a\nb\nc", "lee_background.cor": "", "similarities0-1.txt": "1 0\n0 1"})
+    from aisd.toolkit.retrieval import collections   # a submodule: the package's lazy names do not include it
+
+    with pytest.raises(collections.CollectionError, match="2x2, but lee.cor has 3"):
+        collections.lee_to_beir({"lee.cor": "a\nb\nc", "lee_background.cor": "", "similarities0-1.txt": "1 0\n0 1"})
 
 
 @pytest.mark.slow
