@@ -66,6 +66,12 @@ for _step in [
          "the posts of the distilled classifier; no LLM)"),
     Step("11", "runs", "aisd.resilience.precompute:main", "datasets/resilience/*.json (load and fault runs, both tiers)",
          llm=True),
+    Step("11", "truncation", "aisd.resilience.precompute_load:truncation",
+         "datasets/resilience/truncated_streams.json (streams cut mid-answer, naive vs checked client; tiny)"),
+    Step("11", "service", "aisd.resilience.precompute_load:service",
+         "datasets/resilience/service_load.json (02's RAG service under load, 1-8 in flight; tiny)"),
+    Step("11", "replicas", "aisd.resilience.precompute_load:replicas",
+         "datasets/resilience/replicas_load.json (tiny server throughput, one vs two processes)"),
 ]:
     STEPS.setdefault(_step.notebook, []).append(_step)
 

@@ -26,15 +26,17 @@ def percentiles(latencies) -> dict:
     return {f"p{q}_s": float(np.percentile(lat, q)) for q in (50, 95, 99)}
 
 
-async def _run(concurrency: int, requests: int, max_tokens: int, bound_s: float, base_url: str | None,
+async def _run(concurrency: int, requests: int, max_tokens: int, bound_s: float, base_url: str | list | None,
                tier: str) -> dict:
-    client = llm.async_client(tier=tier, base_url=base_url, timeout=bound_s)
+    urls = base_url if isinstance(base_url, list) else [base_url]       # several replicas: round robin
+    clients = [llm.async_client(tier=tier, base_url=u, timeout=bound_s) for u in urls]
     model = llm.model_name(tier=tier)
     gate, latencies, errors = asyncio.Semaphore(concurrency), [], 0
-    try:                                    # one untimed call first: a cold or busy server's first answer
-        await client.chat.completions.create(model=model, max_tokens=1, messages=[{"role": "user", "content": "Hi"}])
-    except Exception:
-        pass
+    for client in clients:                  # one untimed call first: a cold or busy server's first answer
+        try:
+            await client.chat.completions.create(model=model, max_tokens=1, messages=[{"role": "user", "content": "Hi"}])
+        except Exception:
+            pass
     started = time.perf_counter()
 
     async def one(i: int):
@@ -44,7 +46,7 @@ async def _run(concurrency: int, requests: int, max_tokens: int, bound_s: float,
                 return
             t = time.perf_counter()
             try:
-                await client.chat.completions.create(
+                await clients[i % len(clients)].chat.completions.create(
                     model=model, max_tokens=max_tokens, temperature=0,
                     messages=[{"role": "user", "content": f"Count to {i % 7 + 3}."}])
                 latencies.append(time.perf_counter() - t)
@@ -56,16 +58,18 @@ async def _run(concurrency: int, requests: int, max_tokens: int, bound_s: float,
     except asyncio.TimeoutError:
         pass
     finally:
-        await client.close()
+        for client in clients:
+            await client.close()
     wall = time.perf_counter() - started
     return {"concurrency": concurrency, "requests": len(latencies), "errors": errors, "wall_s": wall,
             "throughput_rps": len(latencies) / wall, **percentiles(latencies)}
 
 
 def measure(concurrency: int, requests: int = 16, max_tokens: int = 16, bound_s: float = 20.0,
-            base_url: str | None = None, tier: str = "tiny") -> dict:
+            base_url: str | list | None = None, tier: str = "tiny") -> dict:
     """``requests`` chat calls, at most ``concurrency`` in flight; no new call starts after ``bound_s``, and
-    calls still running at ``3 * bound_s`` are cancelled (each call's own timeout is ``bound_s``)."""
+    calls still running at ``3 * bound_s`` are cancelled (each call's own timeout is ``bound_s``). A list of
+    ``base_url`` s spreads the calls over several servers in turn (replicas behind a round-robin balancer)."""
     return run_coroutine(_run(concurrency, requests, max_tokens, bound_s, base_url, tier))
 
 
@@ -89,6 +93,56 @@ def run_coroutine(coro):
     if "error" in box:
         raise box["error"]
     return box["value"]
+
+
+async def _run_service(url: str, questions: list[str], concurrency: int, requests: int, bound_s: float,
+                       warm_up: bool) -> dict:
+    import httpx2
+
+    gate, latencies, stages, errors = asyncio.Semaphore(concurrency), [], [], 0
+    limits = httpx2.Limits(max_connections=concurrency + 1)
+    async with httpx2.AsyncClient(timeout=3 * bound_s, limits=limits) as client:     # queueing is measured, not cut
+        if warm_up:                         # one untimed question first (a cold model, a cold cache), bounded too
+            try:
+                await asyncio.wait_for(client.post(f"{url}/answer", json={"question": questions[0]}), timeout=bound_s)
+            except Exception:
+                pass
+        started = time.perf_counter()
+
+        async def one(i: int):
+            nonlocal errors
+            async with gate:
+                if time.perf_counter() - started > bound_s:
+                    return
+                t = time.perf_counter()
+                try:
+                    reply = await client.post(f"{url}/answer", json={"question": questions[i % len(questions)]})
+                    reply.raise_for_status()
+                    stages.append(reply.json()["timings"])
+                    latencies.append(time.perf_counter() - t)
+                except Exception:
+                    errors += 1
+
+        try:
+            await asyncio.wait_for(asyncio.gather(*(one(i) for i in range(requests))), timeout=bound_s * 3)
+        except asyncio.TimeoutError:
+            pass
+        wall = time.perf_counter() - started
+    mean = {k: float(np.mean([s[k] for s in stages])) if stages else 0.0
+            for k in ("retrieve_s", "queue_s", "generate_s", "total_s")}
+    return {"concurrency": concurrency, "requests": len(latencies), "errors": errors, "wall_s": wall,
+            "throughput_rps": len(latencies) / wall, **percentiles(latencies),
+            **{f"mean_{k}": v for k, v in mean.items()}, "mean_latency_s": float(np.mean(latencies or [0.0]))}
+
+
+def measure_service(url: str, questions: list[str], concurrency: int, requests: int = 8, bound_s: float = 20.0,
+                    warm_up: bool = True) -> dict:
+    """:func:`measure` for a :class:`~.service.RagService` at ``url``: ``requests`` questions (cycled), at most
+    ``concurrency`` in flight, bounded the same way; also the mean time each request spent in each stage as
+    the service measured it (``mean_retrieve_s``, ``mean_queue_s`` waiting for the model, ``mean_generate_s``).
+    Each request may take up to ``3 * bound_s`` (a request that started waits its turn in the service's queue);
+    the whole run, the warm-up question included, ends within ``4 * bound_s``."""
+    return run_coroutine(_run_service(url, questions, concurrency, requests, bound_s, warm_up))
 
 
 def curve(concurrencies=(1, 2, 4, 8), requests_per_level: int = 16, **kwargs) -> list[dict]:

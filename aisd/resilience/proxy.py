@@ -11,9 +11,10 @@ it forwards each request to the server, unless the fault plan says otherwise for
            decides how long that costs)
 ``trunc``  forwarded, but the answer is cut mid-way and ended *cleanly*, as a proxy or load balancer
            timing out a long stream does: a streamed answer stops after ``truncate_after`` events (no
-           ``finish_reason``, no ``[DONE]``), a whole JSON answer after half its bytes. Nothing raises
-           in a naive client: it shows a partial answer as if it were whole (see
-           :func:`aisd.resilience.patterns.stream_answerer` for the check that notices)
+           ``finish_reason``, no ``[DONE]``; the proxy reads the rest from the server and drops it), a
+           whole JSON answer after half its bytes. Nothing raises in a naive client: it shows a
+           partial answer as if it were whole (:func:`aisd.resilience.patterns.stream_answerer`
+           has the check that notices)
 =========  ====================================================================================
 
 Which request gets which fault comes from a seeded generator (:class:`Faults`): the n-th request that
@@ -245,20 +246,22 @@ class FaultProxy:
                 writer.write(head + body)
             elif b"transfer-encoding: chunked" in head.lower():
                 writer.write(head)
-                events = 0
+                events, cut = 0, False
                 while True:
                     size_line = await up_reader.readuntil(b"\r\n")
                     size = int(size_line.split(b";")[0], 16)
                     chunk = await up_reader.readexactly(size + 2)
                     events += chunk.count(b"data:")
-                    if truncate and size and events > self.faults.truncate_after:
-                        writer.write(b"0\r\n\r\n")      # a clean end of the body, mid-answer
+                    if truncate and size and not cut and events > self.faults.truncate_after:
+                        writer.write(b"0\r\n\r\n")      # a clean end of the body, mid-answer; the client's
+                        await writer.drain()               # connection stays open, as after any answer
+                        cut = True
+                    if not cut:
+                        writer.write(size_line + chunk)
                         await writer.drain()
-                        return False
-                    writer.write(size_line + chunk)
-                    await writer.drain()
-                    if size == 0:
-                        break
+                    if size == 0:      # the rest of a cut stream is read and dropped: the server finishes the
+                        break          # answer it was asked for (hanging up on llama-cpp-python mid-stream was
+                                       # followed by 10-40 s stalls of the next calls, measured here)
             else:   # read to the end
                 writer.write(head + await up_reader.read())
                 await writer.drain()
