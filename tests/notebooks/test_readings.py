@@ -86,13 +86,6 @@ ALLOWED: dict[str, dict[str, str]] = {
         "(about 3,100 lists a second)": "the rubric's expected arithmetic for the changed requirement (30 M users x 3 lists, "
                                         "3x peak)",
     },
-    "11_scale_cost_reliability": {
-        "40 requests per cell": "the stored experiment's design (requests per cell of aisd precompute 11); section 3 is "
-                                "being edited by another helper",
-        "(1,500 requests with no failure": "the tuning trace's length, section 3.4, edited by another helper: to render there",
-        "notebook 02's 114 support questions": "a data set count in section 5.2, just landed by another helper: to render there",
-        "The 342 wordings": "a data set count in section 5.2, just landed by another helper: to render there",
-    },
     "12_mock_interview": {
         "45 minutes": INTERVIEW,
         "You are 14 minutes into": QUIZ,
