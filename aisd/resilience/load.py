@@ -26,17 +26,11 @@ def percentiles(latencies) -> dict:
     return {f"p{q}_s": float(np.percentile(lat, q)) for q in (50, 95, 99)}
 
 
-async def _run(concurrency: int, requests: int, max_tokens: int, bound_s: float, base_url: str | list | None,
-               tier: str) -> dict:
-    urls = base_url if isinstance(base_url, list) else [base_url]       # several replicas: round robin
-    clients = [llm.async_client(tier=tier, base_url=u, timeout=bound_s) for u in urls]
-    model = llm.model_name(tier=tier)
-    gate, latencies, errors = asyncio.Semaphore(concurrency), [], 0
-    for client in clients:                  # one untimed call first: a cold or busy server's first answer
-        try:
-            await client.chat.completions.create(model=model, max_tokens=1, messages=[{"role": "user", "content": "Hi"}])
-        except Exception:
-            pass
+async def _bounded(call, concurrency: int, requests: int, bound_s: float) -> tuple[list, list, int, float]:
+    """Run ``call(i)`` for ``i`` in ``range(requests)``, at most ``concurrency`` at once; no call starts after
+    ``bound_s`` and those still running at ``3 * bound_s`` are cancelled. Returns the latencies and results of the
+    calls that succeeded, the number that raised, and the wall time."""
+    gate, latencies, results, errors = asyncio.Semaphore(concurrency), [], [], 0
     started = time.perf_counter()
 
     async def one(i: int):
@@ -46,9 +40,7 @@ async def _run(concurrency: int, requests: int, max_tokens: int, bound_s: float,
                 return
             t = time.perf_counter()
             try:
-                await clients[i % len(clients)].chat.completions.create(
-                    model=model, max_tokens=max_tokens, temperature=0,
-                    messages=[{"role": "user", "content": f"Count to {i % 7 + 3}."}])
+                results.append(await call(i))
                 latencies.append(time.perf_counter() - t)
             except Exception:
                 errors += 1
@@ -57,10 +49,30 @@ async def _run(concurrency: int, requests: int, max_tokens: int, bound_s: float,
         await asyncio.wait_for(asyncio.gather(*(one(i) for i in range(requests))), timeout=bound_s * 3)
     except asyncio.TimeoutError:
         pass
+    return latencies, results, errors, time.perf_counter() - started
+
+
+async def _run(concurrency: int, requests: int, max_tokens: int, bound_s: float, base_url: str | list | None,
+               tier: str) -> dict:
+    urls = base_url if isinstance(base_url, list) else [base_url]       # several replicas: round robin
+    clients = [llm.async_client(tier=tier, base_url=u, timeout=bound_s) for u in urls]
+    model = llm.model_name(tier=tier)
+    for client in clients:                  # one untimed call first: a cold or busy server's first answer
+        try:
+            await client.chat.completions.create(model=model, max_tokens=1, messages=[{"role": "user", "content": "Hi"}])
+        except Exception:
+            pass
+
+    async def call(i: int):
+        await clients[i % len(clients)].chat.completions.create(
+            model=model, max_tokens=max_tokens, temperature=0,
+            messages=[{"role": "user", "content": f"Count to {i % 7 + 3}."}])
+
+    try:
+        latencies, _, errors, wall = await _bounded(call, concurrency, requests, bound_s)
     finally:
         for client in clients:
             await client.close()
-    wall = time.perf_counter() - started
     return {"concurrency": concurrency, "requests": len(latencies), "errors": errors, "wall_s": wall,
             "throughput_rps": len(latencies) / wall, **percentiles(latencies)}
 
@@ -99,7 +111,6 @@ async def _run_service(url: str, questions: list[str], concurrency: int, request
                        warm_up: bool) -> dict:
     import httpx2
 
-    gate, latencies, stages, errors = asyncio.Semaphore(concurrency), [], [], 0
     limits = httpx2.Limits(max_connections=concurrency + 1)
     async with httpx2.AsyncClient(timeout=3 * bound_s, limits=limits) as client:     # queueing is measured, not cut
         if warm_up:                         # one untimed question first (a cold model, a cold cache), bounded too
@@ -107,27 +118,13 @@ async def _run_service(url: str, questions: list[str], concurrency: int, request
                 await asyncio.wait_for(client.post(f"{url}/answer", json={"question": questions[0]}), timeout=bound_s)
             except Exception:
                 pass
-        started = time.perf_counter()
 
-        async def one(i: int):
-            nonlocal errors
-            async with gate:
-                if time.perf_counter() - started > bound_s:
-                    return
-                t = time.perf_counter()
-                try:
-                    reply = await client.post(f"{url}/answer", json={"question": questions[i % len(questions)]})
-                    reply.raise_for_status()
-                    stages.append(reply.json()["timings"])
-                    latencies.append(time.perf_counter() - t)
-                except Exception:
-                    errors += 1
+        async def call(i: int):
+            reply = await client.post(f"{url}/answer", json={"question": questions[i % len(questions)]})
+            reply.raise_for_status()
+            return reply.json()["timings"]
 
-        try:
-            await asyncio.wait_for(asyncio.gather(*(one(i) for i in range(requests))), timeout=bound_s * 3)
-        except asyncio.TimeoutError:
-            pass
-        wall = time.perf_counter() - started
+        latencies, stages, errors, wall = await _bounded(call, concurrency, requests, bound_s)
     mean = {k: float(np.mean([s[k] for s in stages])) if stages else 0.0
             for k in ("retrieve_s", "queue_s", "generate_s", "total_s")}
     return {"concurrency": concurrency, "requests": len(latencies), "errors": errors, "wall_s": wall,
