@@ -21,6 +21,7 @@ import hashlib
 import os
 import sqlite3
 import threading
+import time
 from pathlib import Path
 
 import numpy as np
@@ -74,11 +75,29 @@ def _connect(path: Path) -> sqlite3.Connection:
         return db
     path.parent.mkdir(parents=True, exist_ok=True)
     db = sqlite3.connect(path, timeout=30)      # waits for another process's write instead of failing
-    db.execute("PRAGMA journal_mode=WAL")       # readers and one writer at once (e.g. two test workers)
+    _use_wal(db)                                # readers and one writer at once (e.g. two notebooks)
     db.execute("PRAGMA synchronous=NORMAL")     # with WAL: durable at checkpoints, no disk sync per insert
     db.execute("CREATE TABLE IF NOT EXISTS vectors (key TEXT PRIMARY KEY, vector BLOB NOT NULL)")
     _connections[key] = db
     return db
+
+
+def _use_wal(db: sqlite3.Connection, wait: float = 30.0) -> None:
+    """Switch the cache file to write-ahead logging, waiting for another process doing the same.
+
+    SQLite answers "database is locked" at once, without its busy timeout, when two processes open a new
+    file and switch its journal mode together (seen in CI, ~1 in 20 races here), so the switch is retried.
+    """
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            if db.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+                db.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
 
 
 def _key(text: str) -> str:
