@@ -101,8 +101,7 @@ def permission_problems(design) -> list[str]:
     if not gates:
         return ["no permission check: add a node labelled e.g. 'permission filter (ACL)' that the query "
                 "passes before the index"]
-    without = Design(nodes={k: (v.kind, v.label) for k, v in d.nodes.items() if k not in gates},
-                     edges=[e for e in d.edges if e[0] not in gates and e[1] not in gates])
+    without = d.without(*gates)
     leaks = [i for i in searched if i in without.reachable(clients)]
     if leaks:
         return [f"a query reaches {', '.join(leaks)} without passing the permission check "
