@@ -1,7 +1,8 @@
 """Self-quiz answers: a quiz answer is data (``{"q1": "b", "q2": "ac", ...}``: for a "select all that apply"
 question, every right letter, in any order).
 
-The keys are not here, nor anywhere in the package: each lives only in its notebook's hidden test cell, which the
+Every notebook's quiz test cell reads the learner's answer through :func:`quiz_letters`, so "B", "(c)" and "d, b"
+count as "b", "c" and "bd" in every notebook alike. The keys are not here, nor anywhere in the package: each lives only in its notebook's hidden test cell, which the
 student version does not have (``tests/notebooks/test_quiz_keys.py`` searches the package for each key).
 """
 from __future__ import annotations

@@ -96,4 +96,10 @@ def choose_cache_threshold(similarities, same_answer, max_wrong_rate):
     return chosen
 ''',
     },
+    "quiz_rag": {
+        "capitals and punctuation around the letters": '''
+def quiz_rag():
+    return {"q1": "B", "q2": "(c)", "q3": " b.", "q4": "A"}
+''',
+    },
 }

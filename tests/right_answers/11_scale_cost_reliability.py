@@ -112,3 +112,9 @@ def choose_cache_threshold(tuning_pairs, wrong_hit_budget):
     return min(1.0, math.ceil(lowest * 100) / 100 + 0.03)
 ''',
 })
+RIGHT_ANSWERS.append({
+    "ex_resilience_quiz": '''
+def resilience_quiz():
+    return {"q1": "C", "q2": "d, b", "q3": "B", "q4": "a)"}     # capitals, a select-all answer in another order
+''',
+})
