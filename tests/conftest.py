@@ -139,6 +139,22 @@ def assignment(request) -> str:
     return request.param
 
 
+@pytest.fixture(scope="module")
+def ml():
+    """Notebook 09's MovieLens 100K, loaded once per test module (tests/library/recsys)."""
+    from aisd.recsys import data
+
+    return data.load_movielens()
+
+
+@pytest.fixture(scope="module")
+def embeddings(ml):
+    """MiniLM vectors of MovieLens's items (notebook 09's content features), once per test module."""
+    from aisd.recsys import pipeline
+
+    return pipeline.item_embeddings(ml)
+
+
 def pytest_sessionfinish(session, exitstatus):
     """A run in which no test passed (nothing collected, everything skipped) must fail, not pass."""
     if hasattr(session.config, "workerinput"):

@@ -13,11 +13,6 @@ from aisd.recsys.data import Split, leaks, split_by_time
 
 
 @pytest.fixture(scope="module")
-def ml():
-    return data.load_movielens()
-
-
-@pytest.fixture(scope="module")
 def split(ml):
     return split_by_time(ml.ratings, n_heldout=5, n_tuning=5)
 

@@ -8,20 +8,10 @@ import pytest
 
 from aisd.toolkit.design import mermaid, review
 from aisd.core.errors import AisdError
-from aisd.recsys import abtest, coldstart, data, decisions, features, metrics, pipeline, sweeps, system
+from aisd.recsys import abtest, coldstart, decisions, features, metrics, pipeline, sweeps, system
 from aisd.recsys.candidates import user_profiles
 from aisd.recsys.ranker import fit_ranker, label_pairs
 from aisd.recsys.data import split_by_time
-
-
-@pytest.fixture(scope="module")
-def ml():
-    return data.load_movielens()
-
-
-@pytest.fixture(scope="module")
-def embeddings(ml):
-    return pipeline.item_embeddings(ml)
 
 
 ROWS = [{"depth": 10, "recall@10": 0.100, "pool_size": 18, "p50_ms": 5.0, "p95_ms": 9.0},

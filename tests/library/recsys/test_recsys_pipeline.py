@@ -9,16 +9,6 @@ from aisd.recsys import baselines as b, coldstart, data, evaluate, features, off
 from aisd.recsys.data import Split, split_by_time
 
 
-@pytest.fixture(scope="module")
-def ml():
-    return data.load_movielens()
-
-
-@pytest.fixture(scope="module")
-def embeddings(ml):
-    return pipeline.item_embeddings(ml)
-
-
 def test_item_embeddings_are_minilm_vectors_of_the_items_text(ml, embeddings):
     assert embeddings.shape == (1682, 384) and np.allclose(np.linalg.norm(embeddings, axis=1), 1, atol=1e-4)
     sims = embeddings @ embeddings[0]                                   # item 0 is Toy Story
