@@ -3,7 +3,9 @@
 The course's conventions (checked by the tests):
 
 - an autograded answer cell has ``grade_id`` ``ex_<name>`` (nbgrader: solution, not grade);
-- its test cells have ``grade_id`` ``test_<name>`` and ``test_<name>_hidden`` (grade, locked, points);
+- its one test cell has ``grade_id`` ``test_<name>`` (grade, locked, all the exercise's points): the visible checks, then
+  the hidden ones between nbgrader's markers, so failing any check scores zero on the exercise (a quiz's cell, with
+  hidden checks only, may be named ``test_<name>_hidden``);
 - a manually graded answer has ``grade_id`` ``design_<name>`` (grade and solution, points).
 
 >>> import nbformat
@@ -136,6 +138,11 @@ def metadata_problems(nb) -> list[str]:
             problems.append(f"{where} ({c.grade_id}): autograded answers are named ex_<exercise>")
     answers = {c.grade_id.removeprefix("ex_") for c in answer_cells(nb)}
     tests = {exercise_of(c.grade_id) for c in autograded_tests(nb)}
+    for name in sorted(tests):
+        ids = [c.grade_id for c in autograded_tests(nb) if exercise_of(c.grade_id) == name]
+        if len(ids) > 1:
+            problems.append(f"exercise {name!r} has {len(ids)} test cells ({', '.join(ids)}): keep its checks in one "
+                            f"cell test_{name}, visible then hidden, so an answer that fails any check scores zero")
     for name in sorted(answers - tests):
         problems.append(f"exercise {name!r} has an answer cell but no test cell test_{name}")
     for name in sorted(tests - answers):

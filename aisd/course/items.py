@@ -3,8 +3,8 @@ students from weak ones, from the gradebook that ``aisd grade`` keeps.
 
     aisd items --course autograder/course [--out DIR]
 
-Per exercise (an exercise's points are the sum of its autograded test cells ``test_X`` and
-``test_X_hidden``): the number of students, the **mean score** (share of the exercise's points), the
+Per exercise (an exercise's points are those of its one autograded test cell ``test_X``, or
+``test_X_hidden`` for a quiz): the number of students, the **mean score** (share of the exercise's points), the
 **share of zeros**, the **discrimination** and the most frequent **failing test messages** (the first
 line of each failing test cell, read from the autograded notebooks). Written as a table, ``items.csv``
 and ``items.png`` (mean score against discrimination, one dot per exercise).

@@ -24,8 +24,7 @@ def nb_of(*cells):
 
 
 def test_a_well_formed_exercise_has_no_problems():
-    nb = nb_of(cell("ex_a", solution=True), cell("test_a", grade=True, locked=True, points=1),
-               cell("test_a_hidden", grade=True, locked=True, points=2))
+    nb = nb_of(cell("ex_a", solution=True), cell("test_a", grade=True, locked=True, points=3))
     assert metadata_problems(nb) == []
 
 
@@ -36,6 +35,8 @@ def test_a_well_formed_exercise_has_no_problems():
     ([cell("ex_a", solution=True)], "no test cell"),
     ([cell("test_b", grade=True, locked=True, points=1)], "no answer cell"),
     ([cell("bad id!", locked=True)], "characters outside"),
+    ([cell("ex_a", solution=True), cell("test_a", grade=True, locked=True, points=1),
+      cell("test_a_hidden", grade=True, locked=True, points=2)], "2 test cells"),
     ([cell("answer_a", solution=True), cell("test_a", grade=True, locked=True, points=1)], "named ex_"),
 ])
 def test_metadata_problems_are_named(cells, expected):

@@ -1,14 +1,14 @@
-"""Discrimination: the solution earns every point, a plausible wrong answer to any exercise loses points,
-and a delegating one scores zero.
+"""Discrimination: the solution earns every point, and a plausible wrong answer to any exercise, like a
+delegating one, scores zero on it.
 
 For each notebook, the solution runs once in a fresh kernel: every one of its cells must run without an
 error and every test cell must earn full points under nbgrader's own scoring (``determine_grade``, what
 ``nbgrader autograde`` uses; this is the solution's only execution in the suite). Just before each answer cell ``ex_X``,
 every wrong answer for X (``tests/wrong_answers/NN_name.py``) is executed in its place, followed by the
-cells up to X's last test cell; nbgrader's own scoring (``determine_grade``) must give at least one of
-X's test cells less than full points. The same happens with a *delegating* answer generated for every
+cells up to X's test cell; nbgrader's own scoring (``determine_grade``) must give X's test cell (an exercise has
+one, visible checks then hidden ones) zero points. The same happens with a *delegating* answer generated for every
 function exercise (it calls the package's reference answer of X, which ``aisd.toolkit.exercises.guarded``
-switches off while tests run): it must score zero on every one of X's test cells. Then the real answer
+switches off while tests run): it must score zero too. Then the real answer
 runs and the notebook goes on. One kernel per notebook keeps this affordable; test_grading.py shows, for
 one wrong and one delegating answer per notebook, that real ``nbgrader autograde`` agrees, and runs
 ``aisd check`` end to end on a solution.
@@ -96,9 +96,8 @@ def _trials(assignment: str, nb) -> dict[str, dict[str, str]]:
     return trials
 
 
-# A wrong answer whose description starts with this takes an escape route around the grading (a copy of the
-# reference's code, an import by name, the package's source): like delegation, it must score zero on every test.
-ROUTE = "escape route:"
+# A wrong answer whose description starts with "escape route:" takes a route around the grading (a copy of the
+# reference's code, an import by name, the package's source): like every wrong answer, it must score zero.
 # Right answers (tests/right_answers) run in the same kernel, in their exercise's place: each must earn every point.
 RIGHT = "right answer: "
 
@@ -106,9 +105,9 @@ RIGHT = "right answer: "
 @pytest.mark.slow
 def test_solution_earns_everything_wrong_answers_lose_and_delegation_scores_zero(assignment, monkeypatch):
     """Run the solution from a fresh kernel: no cell raises and every test earns its points. Before each
-    answer, run every wrong answer in its place: each must fail at least one of its exercise's tests, and a
-    delegating answer or an escape route must fail every one of them; and every right answer written another
-    valid way (tests/right_answers): each must pass every one of them."""
+    answer, run every wrong answer in its place: each, like a delegating answer or an escape route, must score
+    zero on its exercise; and every right answer written another valid way (tests/right_answers) must earn full
+    marks."""
     for key, value in nbgrader_env().items():
         monkeypatch.setenv(key, value)
     nb = read(paths.SOLUTIONS / f"{assignment}.ipynb")
@@ -149,8 +148,7 @@ def test_solution_earns_everything_wrong_answers_lose_and_delegation_scores_zero
                                 f"{g} {s:g}/{m:g}" for g, s, m in scores if s < m) + f" ({first_problem(trial)})")
                     elif all(score >= max_score for _, score, max_score in scores):
                         accepted.append(f"{name} / {description}")
-                    elif (description == DELEGATES or description.startswith(ROUTE)) and \
-                            any(score > 0 for _, score, _ in scores):
+                    elif any(score > 0 for _, score, _ in scores):
                         half.append(f"{name} / {description}: "
                                     + ", ".join(f"{g} {s:g}/{m:g}" for g, s, m in scores if s > 0))
             if cell.cell_type == "code":
@@ -170,6 +168,6 @@ def test_solution_earns_everything_wrong_answers_lose_and_delegation_scores_zero
     assert not broken, "\n".join(broken)
     assert not accepted, (f"{assignment}: these wrong answers pass all their exercise's tests "
                           "(a grade a wrong answer earns is a bug):\n" + "\n".join(accepted))
-    assert not half, (f"{assignment}: an answer that only calls the package's reference answer still earns "
-                      "points (call the learner's function through aisd.toolkit.exercises.guarded in every test "
-                      "cell):\n" + "\n".join(half))
+    assert not half, (f"{assignment}: these wrong answers still earn part of their exercise's points (keep an "
+                      "exercise's checks in one test cell; a delegating answer that earns points means a test calls "
+                      "the learner's function without aisd.toolkit.exercises.guarded):\n" + "\n".join(half))

@@ -3,7 +3,7 @@ delegating answer typed in; and ``aisd check`` of a solution gives full marks, e
 
 A notebook is executed twice in the whole suite: its student version here, and its solution in
 test_discrimination.py, where that one run also proves the solution raises nothing and earns every
-point under nbgrader's own scoring, and every wrong answer loses. The end-to-end self-check of a
+point under nbgrader's own scoring, and every wrong answer scores zero. The end-to-end self-check of a
 solution runs for the start notebook only (it is the same code path for every notebook).
 """
 from __future__ import annotations
