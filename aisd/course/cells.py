@@ -138,8 +138,10 @@ def metadata_problems(nb) -> list[str]:
             problems.append(f"{where} ({c.grade_id}): autograded answers are named ex_<exercise>")
     answers = {c.grade_id.removeprefix("ex_") for c in answer_cells(nb)}
     tests = {exercise_of(c.grade_id) for c in autograded_tests(nb)}
-    for name in sorted(tests):
-        ids = [c.grade_id for c in autograded_tests(nb) if exercise_of(c.grade_id) == name]
+    ids_of: dict[str, list[str]] = {}
+    for c in autograded_tests(nb):
+        ids_of.setdefault(exercise_of(c.grade_id), []).append(c.grade_id)
+    for name, ids in sorted(ids_of.items()):
         if len(ids) > 1:
             problems.append(f"exercise {name!r} has {len(ids)} test cells ({', '.join(ids)}): keep its checks in one "
                             f"cell test_{name}, visible then hidden, so an answer that fails any check scores zero")

@@ -2,8 +2,8 @@
 question, every right letter, in any order).
 
 Every notebook's quiz test cell reads the learner's answer through :func:`quiz_letters`, so "B", "(c)" and "d, b"
-count as "b", "c" and "bd" in every notebook alike. The keys are not here, nor anywhere in the package: each lives only in its notebook's hidden test cell, which the
-student version does not have (``tests/notebooks/test_quiz_keys.py`` searches the package for each key).
+count as "b", "c" and "bd" in every notebook alike. The keys are not here, nor anywhere in the package: each lives
+only in its notebook's hidden test cell, which the student version does not have (``tests/notebooks/test_quiz_keys.py`` searches the package for each key).
 """
 from __future__ import annotations
 
