@@ -103,7 +103,7 @@ RIGHT = "right answer: "
 
 
 @pytest.mark.slow
-def test_solution_earns_everything_wrong_answers_lose_and_delegation_scores_zero(assignment, monkeypatch):
+def test_solution_earns_everything_and_wrong_or_delegating_answers_score_zero(assignment, monkeypatch):
     """Run the solution from a fresh kernel: no cell raises and every test earns its points. Before each
     answer, run every wrong answer in its place: each, like a delegating answer or an escape route, must score
     zero on its exercise; and every right answer written another valid way (tests/right_answers) must earn full
